@@ -1,0 +1,142 @@
+"""The conversation core: a plain Turn in, a plain Reply out. Channel adapters drive it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+
+import structlog
+
+from bot import i18n
+from bot.content import Content
+from bot.features import answers, languages
+from bot.features.context import Context
+from bot.langdetect import LanguageDetector
+from bot.nlu import RasaClient
+from bot.render import clean_user_text
+from bot.store import Profile, Session, Store, StoreUnavailable
+from bot.types import Kind, Reply, Turn
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class CoreConfig:
+    nlu_threshold: float = 0.45
+    max_text_chars: int = 1500
+
+
+class Conversation:
+    """Decides what to say. Rasa only understands; every decision is made here."""
+
+    def __init__(
+        self,
+        content: Content,
+        store: Store,
+        nlu: RasaClient,
+        detector: LanguageDetector,
+        config: CoreConfig = CoreConfig(),
+    ) -> None:
+        self.content = content
+        self.store = store
+        self.nlu = nlu
+        self.detector = detector
+        self.config = config
+
+    async def handle(self, turn: Turn) -> Reply:
+        """Answer one turn; a store outage becomes a short apology, never a crash."""
+        try:
+            return await self._handle(turn)
+        except StoreUnavailable as exc:
+            log.error("store_unavailable", error=str(exc), user=turn.user)
+            lang = i18n.normalise(turn.client_lang) or i18n.DEFAULT_LANGUAGE
+            s = i18n.strings(lang)
+            return Reply(text=s("error.store_unavailable"), lang=lang, topic="error")
+
+    async def _handle(self, turn: Turn) -> Reply:
+        profile = await self.store.profile(turn.user)
+        session = await self.store.session(turn.user)
+        client = i18n.normalise(turn.client_lang)
+
+        if turn.kind is Kind.COMMAND:
+            return await self._command(turn, profile, session, client)
+        if turn.kind is Kind.BUTTON:
+            lang = profile.lang or client or i18n.DEFAULT_LANGUAGE
+            return await self._button(turn, self._context(turn, lang, profile, session))
+        lang = profile.lang or session.last_lang or client or i18n.DEFAULT_LANGUAGE
+        if turn.kind is Kind.OTHER:
+            return answers.not_text(self._context(turn, lang, profile, session))
+        return await self._text(turn, profile, session, client)
+
+    def _context(self, turn: Turn, lang: str, profile: Profile, session: Session) -> Context:
+        return Context(turn=turn, lang=lang, profile=profile, session=session,
+                       content=self.content, store=self.store, today=dt.date.today())
+
+    async def _command(self, turn: Turn, profile: Profile, session: Session,
+                       client: str | None) -> Reply:
+        lang = profile.lang or client or i18n.DEFAULT_LANGUAGE
+        ctx = self._context(turn, lang, profile, session)
+        if turn.command == "start":
+            return await languages.start(ctx, client)
+        if turn.command == "language":
+            return languages.picker(ctx)
+        if turn.command == "help":
+            return answers.topic_reply(ctx, "meta.help")
+        if turn.command == "menu":
+            return answers.menu(ctx)
+        return answers.unknown_command(ctx)
+
+    async def _button(self, turn: Turn, ctx: Context) -> Reply:
+        kind, _, value = turn.button.partition(":")
+        if kind == "l" and value in i18n.LANGUAGES:
+            return await languages.choose(ctx, value)
+        if kind == "lp":
+            return languages.picker(ctx)
+        if kind == "t" and self.content.topic(value):
+            return answers.topic_reply(ctx, value)
+        if kind == "c" and self.content.directory is not None:
+            city, _, topic_id = value.partition(":")
+            city = self.content.directory.canonical_city(city) or ""
+            if city and self.content.topic(topic_id):
+                await self.store.update_profile(turn.user, city=city)
+                return answers.topic_reply(ctx, topic_id, city=city)
+        return answers.menu(ctx)
+
+    async def _text(self, turn: Turn, profile: Profile, session: Session,
+                    client: str | None) -> Reply:
+        text = clean_user_text(turn.text)
+        detected = self.detector.detect(text) if text else None
+        if detected == "de" and profile.lang == "de-simple":
+            detected = "de-simple"
+        lang = (turn.lang or detected or session.last_lang or profile.lang or client
+                or i18n.DEFAULT_LANGUAGE)
+        ctx = self._context(turn, lang, profile, session)
+        if not text:
+            return answers.not_text(ctx)
+        if len(text) > self.config.max_text_chars:
+            return answers.too_long(ctx, self.config.max_text_chars)
+
+        parse = await self.nlu.parse(text)
+        city = self.content.directory.canonical_city(parse.entities.get("city")) if (
+            self.content.directory) else None
+        if city:
+            await self.store.update_profile(turn.user, city=city)
+        confident = parse.available and parse.confidence >= self.config.nlu_threshold
+        topic = self.content.topic(parse.intent or "")
+        if confident and topic is not None:
+            await self.store.update_session(turn.user, misses=0, last_lang=lang)
+            reply = answers.topic_reply(ctx, topic.id, city=city)
+            return _with_confidence(reply, parse.confidence)
+
+        misses = session.misses + 1
+        await self.store.update_session(turn.user, misses=misses, last_lang=lang)
+        await self.store.log_unanswered(text, lang, ctx.today.isoformat())
+        if not parse.available:
+            log.warning("answered_without_nlu", user=turn.user)
+        reply = answers.fallback(ctx, parse, misses=misses,
+                                 out_of_scope=confident and parse.intent == "out_of_scope")
+        return _with_confidence(reply, parse.confidence)
+
+
+def _with_confidence(reply: Reply, confidence: float) -> Reply:
+    return replace(reply, confidence=round(confidence, 4))

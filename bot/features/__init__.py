@@ -1,0 +1,1 @@
+"""One module per feature; each turns a Context into a Reply."""

@@ -1,0 +1,109 @@
+"""Which supported language a message is written in (lingua, limited to our languages)."""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+
+from lingua import Language, LanguageDetectorBuilder
+
+LINGUA = {
+    Language.GERMAN: "de",
+    Language.ENGLISH: "en",
+    Language.TURKISH: "tr",
+    Language.ARABIC: "ar",
+    Language.RUSSIAN: "ru",
+    Language.UKRAINIAN: "uk",
+    Language.POLISH: "pl",
+    Language.ROMANIAN: "ro",
+    Language.BULGARIAN: "bg",
+    Language.PERSIAN: "fa",
+}
+LATIN_LANGUAGES = [Language.GERMAN, Language.ENGLISH, Language.TURKISH, Language.POLISH,
+                   Language.ROMANIAN]
+CYRILLIC_LANGUAGES = [Language.RUSSIAN, Language.UKRAINIAN, Language.BULGARIAN]
+
+WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+LATIN_WORD = re.compile(r"\b[A-Za-z\u00C0-\u024F]+\b")
+# Persian keyboards write ی and ک, Arabic ones ي and ك; پ and ژ are Persian only, while گ and چ
+# also occur in Iraqi and Gulf Arabic, so they count half.
+PERSIAN_LETTERS = re.compile(r"[پژیک]")
+PERSIAN_WEAK = re.compile(r"[گچ]")
+ARABIC_LETTERS = re.compile(r"[يكةىأإؤئ]")
+UKRAINIAN_LETTERS = re.compile(r"[іїєґІЇЄҐ]")
+# Letters that only one Latin-script language of ours uses settle short messages.
+TELLTALE = (
+    (re.compile(r"[ğışİŞĞ]"), "tr"),
+    (re.compile(r"[ąęłńśźżĄĘŁŃŚŹŻ]"), "pl"),
+    (re.compile(r"[ăâîșțşţĂÂÎȘȚ]"), "ro"),
+)
+# German terms that people use inside other languages; they say nothing about the language.
+GERMAN_TERMS = frozenset(
+    """ausbildung ausbildungen azubi azubis berufsschule jobcenter integrationskurs deutschkurs
+    sprachkurs praktikum anerkennung duldung gestattung agentur arbeit bab hauptschulabschluss
+    realschulabschluss abitur schulabschluss berufsberatung ihk hwk handwerkskammer meister
+    berufssprachkurs kita schule gehalt lohn vertrag ausbildungsplatz bewerbung lebenslauf
+    aufenthaltserlaubnis ausländerbehörde einstiegsqualifizierung jmd vhs bamf kurs""".split()
+)
+
+
+class LanguageDetector:
+    """Detect a message's language; None when the text is too short or too mixed to tell."""
+
+    def __init__(self, min_confidence: float = 0.5) -> None:
+        self._min_confidence = min_confidence
+
+    @cached_property
+    def _latin(self):  # type: ignore[no-untyped-def]
+        return LanguageDetectorBuilder.from_languages(*LATIN_LANGUAGES).build()
+
+    @cached_property
+    def _cyrillic(self):  # type: ignore[no-untyped-def]
+        return LanguageDetectorBuilder.from_languages(*CYRILLIC_LANGUAGES).build()
+
+    def warm_up(self) -> None:
+        self._latin.detect_language_of("warm up")
+        self._cyrillic.detect_language_of("привет")
+
+    def detect(self, text: str) -> str | None:
+        if ARABIC_SCRIPT.search(text):
+            return self._arabic_script(text)
+        if CYRILLIC.search(text):
+            if UKRAINIAN_LETTERS.search(text):
+                return "uk"
+            return self._best(self._cyrillic, LATIN_WORD.sub(" ", text))
+        return self._latin_script(text)
+
+    def _arabic_script(self, text: str) -> str:
+        persian = len(PERSIAN_LETTERS.findall(text)) + len(PERSIAN_WEAK.findall(text)) / 2
+        return "fa" if persian > len(ARABIC_LETTERS.findall(text)) else "ar"
+
+    def _latin_script(self, text: str) -> str | None:
+        words = WORD.findall(text)
+        if not words:
+            return None
+        own = [w for w in words if w.lower() not in GERMAN_TERMS]
+        if not own:
+            # Only German terms ("Ausbildung?", "azubi gehalt"): German.
+            return "de" if len(words) >= 2 else None
+        for pattern, code in TELLTALE:
+            if pattern.search(" ".join(own)):
+                return code
+        found = self._best(self._latin, " ".join(own))
+        if found is None or len(own) < 2 and found != "de":
+            return found if found and len(own) >= 2 else None
+        return found
+
+    def _best(self, detector, text: str) -> str | None:  # type: ignore[no-untyped-def]
+        words = WORD.findall(text)
+        if not words:
+            return None
+        values = detector.compute_language_confidence_values(text)
+        if not values:
+            return None
+        best = values[0]
+        if best.value >= self._min_confidence and (len(words) >= 2 or best.value >= 0.9):
+            return LINGUA[best.language]
+        return None

@@ -1,0 +1,136 @@
+"""User state behind a small async interface: Redis in production, memory for one-shot commands."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Protocol
+
+import redis.asyncio as aioredis
+from redis.exceptions import RedisError
+
+from bot import keys
+
+
+class StoreUnavailable(Exception):
+    """The state store cannot be reached; the bot apologises instead of crashing."""
+
+
+@dataclass(frozen=True)
+class Profile:
+    lang: str | None = None
+    city: str | None = None
+    audience: str | None = None
+
+
+@dataclass(frozen=True)
+class Session:
+    misses: int = 0
+    last_lang: str | None = None
+
+
+class Store(Protocol):
+    async def profile(self, user: str) -> Profile: ...
+    async def update_profile(self, user: str, **fields: str) -> None: ...
+    async def session(self, user: str) -> Session: ...
+    async def update_session(self, user: str, *, misses: int, last_lang: str) -> None: ...
+    async def first_delivery(self, update_id: int) -> bool: ...
+    async def log_unanswered(self, text: str, lang: str, day: str) -> None: ...
+    async def ping(self) -> None: ...
+    async def close(self) -> None: ...
+
+
+class RedisStore:
+    """State in Redis so that several bot processes serve one user base."""
+
+    def __init__(self, url: str, profile_ttl_days: int, unanswered_ttl_days: int = 90) -> None:
+        self._redis = aioredis.from_url(
+            url, decode_responses=True, socket_timeout=2, socket_connect_timeout=2
+        )
+        self._profile_ttl = profile_ttl_days * 86400
+        self._unanswered_ttl = unanswered_ttl_days * 86400
+
+    async def _run(self, coro):  # type: ignore[no-untyped-def]
+        try:
+            return await coro
+        except (RedisError, OSError) as exc:
+            raise StoreUnavailable(type(exc).__name__) from exc
+
+    async def profile(self, user: str) -> Profile:
+        data = await self._run(self._redis.hgetall(keys.profile(user)))
+        return Profile(data.get("lang"), data.get("city"), data.get("audience"))
+
+    async def update_profile(self, user: str, **fields: str) -> None:
+        key = keys.profile(user)
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.hset(key, mapping=fields)
+            pipe.expire(key, self._profile_ttl)
+            await self._run(pipe.execute())
+
+    async def session(self, user: str) -> Session:
+        data = await self._run(self._redis.hgetall(keys.session(user)))
+        return Session(int(data.get("misses", 0)), data.get("last_lang"))
+
+    async def update_session(self, user: str, *, misses: int, last_lang: str) -> None:
+        key = keys.session(user)
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.hset(key, mapping={"misses": misses, "last_lang": last_lang})
+            pipe.expire(key, keys.SESSION_TTL)
+            await self._run(pipe.execute())
+
+    async def first_delivery(self, update_id: int) -> bool:
+        created = await self._run(
+            self._redis.set(keys.update_seen(update_id), 1, nx=True, ex=keys.UPDATE_DEDUP_TTL)
+        )
+        return bool(created)
+
+    async def log_unanswered(self, text: str, lang: str, day: str) -> None:
+        key = keys.unanswered(day)
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.rpush(key, f"{lang}\t{text}")
+            pipe.expire(key, self._unanswered_ttl)
+            await self._run(pipe.execute())
+
+    async def ping(self) -> None:
+        await self._run(self._redis.ping())
+
+    async def close(self) -> None:
+        await self._redis.aclose()
+
+
+class MemoryStore:
+    """Process-local state for one-shot commands (`ask`) and the console without Redis."""
+
+    def __init__(self) -> None:
+        self._profiles: dict[str, dict[str, str]] = {}
+        self._sessions: dict[str, Session] = {}
+        self._seen: dict[int, float] = {}
+        self.unanswered: list[tuple[str, str, str]] = []
+
+    async def profile(self, user: str) -> Profile:
+        data = self._profiles.get(user, {})
+        return Profile(data.get("lang"), data.get("city"), data.get("audience"))
+
+    async def update_profile(self, user: str, **fields: str) -> None:
+        self._profiles.setdefault(user, {}).update(fields)
+
+    async def session(self, user: str) -> Session:
+        return self._sessions.get(user, Session())
+
+    async def update_session(self, user: str, *, misses: int, last_lang: str) -> None:
+        self._sessions[user] = Session(misses, last_lang)
+
+    async def first_delivery(self, update_id: int) -> bool:
+        if update_id in self._seen:
+            return False
+        self._seen[update_id] = time.monotonic()
+        return True
+
+    async def log_unanswered(self, text: str, lang: str, day: str) -> None:
+        self.unanswered.append((day, lang, text))
+
+    async def ping(self) -> None:
+        return None
+
+    async def close(self) -> None:
+        return None

