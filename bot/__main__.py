@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from pathlib import Path
 
 from bot import i18n
 from bot.logs import configure
@@ -27,6 +28,12 @@ def parser() -> argparse.ArgumentParser:
     content_sub.add_parser("check", help="schema, languages, length, sources, age")
     status = content_sub.add_parser("status", help="coverage per language, what awaits review")
     status.add_argument("--lang", choices=i18n.LANGUAGES)
+    nlu = sub.add_parser("nlu", help="measure understanding")
+    nlu_sub = nlu.add_subparsers(dest="action", required=True)
+    evaluate = nlu_sub.add_parser("evaluate", help="accuracy, language ID and latency on held-out data")
+    evaluate.add_argument("--data", type=Path, action="append",
+                          help="Rasa NLU YAML or JSON(L) of {text, intent, lang}; repeatable "
+                               "(default: nlu/tests/heldout_*.yml)")
     return p
 
 
@@ -86,6 +93,12 @@ def main(argv: list[str] | None = None) -> int:
             if args.action == "check":
                 return content_check.check(settings.content_dir)
             return content_check.status(settings.content_dir, args.lang)
+        if args.command == "nlu":
+            from bot import nlu_eval
+            from bot.settings import ROOT
+
+            files = args.data or nlu_eval.default_files(ROOT)
+            return nlu_eval.evaluate(settings.rasa_url, files, settings.nlu_threshold)
     except SettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -12,7 +12,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from email.parser import BytesParser
-from email.policy import HTTPStrict
+from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
@@ -165,7 +165,7 @@ class BotApiStandIn:
                 if "application/json" in kind:
                     return json.loads(body or b"{}")
                 if "multipart/form-data" in kind:
-                    message = BytesParser(policy=HTTPStrict).parsebytes(
+                    message = BytesParser(policy=HTTP).parsebytes(
                         f"Content-Type: {kind}\r\n\r\n".encode() + body)
                     params: dict[str, Any] = {}
                     for part in message.iter_parts():

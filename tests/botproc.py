@@ -21,14 +21,15 @@ class BotProcess:
 
     def start(self, timeout: float = 60.0) -> None:
         """Start the bot and wait until it polls for updates."""
-        polls_before = sum(1 for c in self.api.calls if c.method == "getMe")
+        seen = len(self.api.calls)
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bot", "run"], cwd=ROOT, env=self.env,
             stdout=log, stderr=subprocess.STDOUT,
         )
-        self.api.wait_for(lambda c: c.method == "deleteWebhook", timeout=timeout)
-        assert sum(1 for c in self.api.calls if c.method == "getMe") > polls_before
+        # Ready when this process (not an earlier one) has dropped the webhook to start polling.
+        self.api.wait_for(lambda c: c.method == "deleteWebhook" and self.api.calls.index(c) >= seen,
+                          timeout=timeout)
 
     def stop(self) -> int:
         if self.process is None:
