@@ -51,7 +51,7 @@ i18n-update: $(VENV)/.installed
 setup: $(VENV)/.installed $(NLU_VENV)/.installed i18n $(MODEL)
 
 $(MODEL): $(NLU_VENV)/.installed $(NLU_INPUTS)
-	cd nlu && PYTHONPATH=. .venv/bin/rasa train nlu --config config.yml --nlu data \
+	cd nlu && PYTHONWARNINGS=ignore PYTHONPATH=. .venv/bin/rasa train nlu --config config.yml --nlu data \
 	  --out models --fixed-model-name lotse-nlu --quiet
 	@touch $@
 

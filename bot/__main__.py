@@ -34,6 +34,7 @@ def parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--data", type=Path, action="append",
                           help="Rasa NLU YAML or JSON(L) of {text, intent, lang}; repeatable "
                                "(default: nlu/tests/heldout_*.yml)")
+    nlu_sub.add_parser("lookups", help="write nlu/data/lookups/occupation.yml from content/")
     return p
 
 
@@ -97,6 +98,14 @@ def main(argv: list[str] | None = None) -> int:
             from bot import nlu_eval
             from bot.settings import ROOT
 
+            if args.action == "lookups":
+                from bot.content import load_content
+                from bot.nlu_data import lookup_path, occupation_lookup
+
+                lookup_path(ROOT).write_text(
+                    occupation_lookup(load_content(settings.content_dir)), encoding="utf-8")
+                print(f"wrote {lookup_path(ROOT)}")
+                return 0
             files = args.data or nlu_eval.default_files(ROOT)
             return nlu_eval.evaluate(settings.rasa_url, files, settings.nlu_threshold)
     except SettingsError as exc:

@@ -69,12 +69,22 @@ class ContentError(Exception):
     """A content file cannot be read at all."""
 
 
+@dataclass(frozen=True)
+class Occupation:
+    """An occupation profile: an answer like a topic's, plus the names people use for it."""
+
+    profile: Topic
+    names: dict[str, tuple[str, ...]]
+    duration_months: int | None
+
+
 @dataclass
 class Content:
     topics: dict[str, Topic]
     menu: tuple[str, ...]
     problems: list[str]
     directory: Directory | None = None
+    occupations: dict[str, Occupation] = field(default_factory=dict)
 
     def topic(self, topic_id: str) -> Topic | None:
         return self.topics.get(topic_id)
@@ -107,14 +117,19 @@ def _date(value: Any) -> dt.date | None:
     return None
 
 
-def _topic(path: Path, problems: list[str]) -> Topic | None:
-    where = path.name
+def _read(path: Path, problems: list[str]) -> dict[str, Any] | None:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        problems.append(f"{where}: not valid YAML ({exc.__class__.__name__})")
+        problems.append(f"{path.name}: not valid YAML ({exc.__class__.__name__})")
         return None
-    if not isinstance(raw, dict) or "topic" not in raw:
+    return raw if isinstance(raw, dict) else None
+
+
+def _topic(path: Path, problems: list[str], raw: dict[str, Any] | None = None) -> Topic | None:
+    where = path.name
+    raw = raw if raw is not None else _read(path, problems)
+    if raw is None or "topic" not in raw:
         problems.append(f"{where}: needs a `topic` field")
         return None
     sources = []
@@ -169,4 +184,24 @@ def load_content(root: Path) -> Content:
     from bot.directory import load_directory  # the directory reuses Source from here
 
     directory = load_directory(root) if (root / "directory" / "offices.yml").exists() else None
-    return Content(topics=topics, menu=menu, problems=problems, directory=directory)
+    return Content(topics=topics, menu=menu, problems=problems, directory=directory,
+                   occupations=_occupations(root / "occupations", problems))
+
+
+def _occupations(folder: Path, problems: list[str]) -> dict[str, Occupation]:
+    found: dict[str, Occupation] = {}
+    for path in sorted(folder.glob("*.yml")) if folder.is_dir() else ():
+        raw = _read(path, problems)
+        if raw is None or "id" not in raw:
+            problems.append(f"occupations/{path.name}: needs an `id` field")
+            continue
+        profile = _topic(path, problems, {**raw, "topic": raw["id"], "kind": "answer"})
+        if profile is None:
+            continue
+        if path.stem != profile.id:
+            problems.append(f"occupations/{path.name}: file name must be the id {profile.id!r}")
+        names = {str(lang): tuple(str(n) for n in values or ())
+                 for lang, values in (raw.get("names") or {}).items()}
+        duration = raw.get("duration_months")
+        found[profile.id] = Occupation(profile, names, int(duration) if duration else None)
+    return found

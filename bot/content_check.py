@@ -7,7 +7,16 @@ from pathlib import Path
 
 import yaml
 
-from bot.content import AIM_CHARS, KINDS, MAX_CHARS, MAX_TITLE_CHARS, STALE_AFTER_DAYS, Content, load_content
+from bot.content import (
+    AIM_CHARS,
+    KINDS,
+    MAX_CHARS,
+    MAX_TITLE_CHARS,
+    STALE_AFTER_DAYS,
+    Content,
+    Topic,
+    load_content,
+)
 from bot.directory import problems as directory_problems
 from bot.i18n import LANGUAGES
 
@@ -30,41 +39,20 @@ def problems(root: Path, today: dt.date | None = None) -> tuple[list[str], list[
         if topic_id not in NOT_A_TOPIC_FILE and topic_id not in content.topics:
             errors.append(f"{topic_id}: no file content/topics/{topic_id}.yml")
     for topic in content.topics.values():
-        where = f"{topic.id}"
         if topic.id not in ids:
-            errors.append(f"{where}: not in the topic catalogue (content/catalogue.yml)")
-        if topic.kind not in KINDS:
-            errors.append(f"{where}: kind must be one of {', '.join(KINDS)}")
-        if topic.kind == "answer" and not topic.sources:
-            errors.append(f"{where}: an answer needs at least one source")
-        if topic.checked_on is None:
-            errors.append(f"{where}: checked_on is missing")
-        elif (today - topic.checked_on).days > STALE_AFTER_DAYS:
-            errors.append(f"{where}: checked_on {topic.checked_on} is older than 12 months")
-        for related in topic.related:
-            if related not in content.topics:
-                errors.append(f"{where}: related topic {related!r} does not exist")
+            errors.append(f"{topic.id}: not in the topic catalogue (content/catalogue.yml)")
+        _entry_problems(topic, topic.id, content, today, errors, warnings)
+    owners: dict[str, str] = {}
+    for occupation in content.occupations.values():
+        where = f"occupations/{occupation.profile.id}"
+        _entry_problems(occupation.profile, where, content, today, errors, warnings)
         for lang in LANGUAGES:
-            title = topic.titles.get(lang, "")
-            if not title:
-                errors.append(f"{where}: title.{lang} is missing")
-            elif len(title) > MAX_TITLE_CHARS:
-                warnings.append(f"{where}: title.{lang} is {len(title)} characters "
-                                f"(buttons show about {MAX_TITLE_CHARS})")
-            for variant_name, variant in (("answer", topic.answer), ("parents", topic.parents)):
-                if variant_name == "parents" and not topic.parents:
-                    continue
-                entry = variant.get(lang)
-                if entry is None or entry.status == "missing" or not entry.text.strip():
-                    errors.append(f"{where}: {variant_name}.{lang} is missing")
-                    continue
-                length = len(entry.text.strip())
-                if length > MAX_CHARS - 600:  # room for the sources footer
-                    errors.append(f"{where}: {variant_name}.{lang} is {length} characters "
-                                  f"(limit {MAX_CHARS - 600})")
-                elif length > AIM_CHARS:
-                    warnings.append(f"{where}: {variant_name}.{lang} is {length} characters "
-                                    f"(aim for {AIM_CHARS})")
+            if not occupation.names.get(lang):
+                errors.append(f"{where}: names.{lang} is missing")
+        for name in {n.lower() for names in occupation.names.values() for n in names}:
+            other = owners.setdefault(name, occupation.profile.id)
+            if other != occupation.profile.id:
+                errors.append(f"{where}: name {name!r} is also used by {other}")
     if content.directory is None:
         errors.append("directory/offices.yml is missing")
     else:
@@ -73,6 +61,43 @@ def problems(root: Path, today: dt.date | None = None) -> tuple[list[str], list[
         if topic_id not in content.topics:
             errors.append(f"menu.yml: topic {topic_id!r} does not exist")
     return errors, warnings
+
+
+def _entry_problems(topic: Topic, where: str, content: Content, today: dt.date,
+                    errors: list[str], warnings: list[str]) -> None:
+    """Checks shared by topics and occupation profiles."""
+    if topic.kind not in KINDS:
+        errors.append(f"{where}: kind must be one of {', '.join(KINDS)}")
+    if topic.kind == "answer" and not topic.sources:
+        errors.append(f"{where}: an answer needs at least one source")
+    if topic.checked_on is None:
+        errors.append(f"{where}: checked_on is missing")
+    elif (today - topic.checked_on).days > STALE_AFTER_DAYS:
+        errors.append(f"{where}: checked_on {topic.checked_on} is older than 12 months")
+    for related in topic.related:
+        if related not in content.topics:
+            errors.append(f"{where}: related topic {related!r} does not exist")
+    for lang in LANGUAGES:
+        title = topic.titles.get(lang, "")
+        if not title:
+            errors.append(f"{where}: title.{lang} is missing")
+        elif len(title) > MAX_TITLE_CHARS:
+            warnings.append(f"{where}: title.{lang} is {len(title)} characters "
+                            f"(buttons show about {MAX_TITLE_CHARS})")
+        for variant_name, variant in (("answer", topic.answer), ("parents", topic.parents)):
+            if variant_name == "parents" and not topic.parents:
+                continue
+            entry = variant.get(lang)
+            if entry is None or entry.status == "missing" or not entry.text.strip():
+                errors.append(f"{where}: {variant_name}.{lang} is missing")
+                continue
+            length = len(entry.text.strip())
+            if length > MAX_CHARS - 600:  # room for the sources footer
+                errors.append(f"{where}: {variant_name}.{lang} is {length} characters "
+                              f"(limit {MAX_CHARS - 600})")
+            elif length > AIM_CHARS:
+                warnings.append(f"{where}: {variant_name}.{lang} is {length} characters "
+                                f"(aim for {AIM_CHARS})")
 
 
 def check(root: Path) -> int:

@@ -125,7 +125,8 @@ class Conversation:
         topic = self.content.topic(parse.intent or "")
         if confident and topic is not None:
             await self.store.update_session(turn.user, misses=0, last_lang=lang)
-            reply = answers.topic_reply(ctx, topic.id, city=city)
+            reply = answers.topic_reply(ctx, topic.id, city=city,
+                                        occupation=parse.entities.get("occupation"))
             return _with_confidence(reply, parse.confidence)
 
         misses = session.misses + 1

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from functools import cached_property
+from pathlib import Path
 
+import yaml
 from lingua import Language, LanguageDetectorBuilder
 
 LINGUA = {
@@ -49,11 +52,29 @@ GERMAN_TERMS = frozenset(
 )
 
 
+MARKERS_FILE = Path(__file__).resolve().parent / "data" / "language_markers.yml"
+# Latin-script Arabic writes ع ح ء ق خ as 3 7 2 9 5; Latin-script Bulgarian writes ш ч as 6 4.
+# Level names like "b2" or "a1" are not arabizi: a token needs two letters and three characters.
+ARABIZI = re.compile(r"^(?=(?:.*[a-z]){2})(?=.*[23579])[a-z23579']{3,}$")
+BULGARIAN_DIGITS = re.compile(r"^(?=(?:.*[a-z]){2})(?=.*[46])[a-z46]{3,}$")
+
+
+def load_markers(path: Path = MARKERS_FILE) -> dict[str, tuple[str, ...]]:
+    """Marker word -> the languages it points to."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    index: dict[str, list[str]] = defaultdict(list)
+    for lang, words in data.items():
+        for word in words:
+            index[str(word).lower()].append(str(lang))
+    return {word: tuple(langs) for word, langs in index.items()}
+
+
 class LanguageDetector:
     """Detect a message's language; None when the text is too short or too mixed to tell."""
 
     def __init__(self, min_confidence: float = 0.5) -> None:
         self._min_confidence = min_confidence
+        self._markers = load_markers()
 
     @cached_property
     def _latin(self):  # type: ignore[no-untyped-def]
@@ -63,9 +84,14 @@ class LanguageDetector:
     def _cyrillic(self):  # type: ignore[no-untyped-def]
         return LanguageDetectorBuilder.from_languages(*CYRILLIC_LANGUAGES).build()
 
+    @cached_property
+    def _arabic(self):  # type: ignore[no-untyped-def]
+        return LanguageDetectorBuilder.from_languages(Language.ARABIC, Language.PERSIAN).build()
+
     def warm_up(self) -> None:
         self._latin.detect_language_of("warm up")
         self._cyrillic.detect_language_of("привет")
+        self._arabic.detect_language_of("سلام")
 
     def detect(self, text: str) -> str | None:
         if ARABIC_SCRIPT.search(text):
@@ -73,17 +99,49 @@ class LanguageDetector:
         if CYRILLIC.search(text):
             if UKRAINIAN_LETTERS.search(text):
                 return "uk"
-            return self._best(self._cyrillic, LATIN_WORD.sub(" ", text))
+            # Script and letters narrow it to three languages: take lingua's best, however close.
+            found = self._cyrillic.detect_language_of(LATIN_WORD.sub(" ", text))
+            return LINGUA[found] if found is not None else None
         return self._latin_script(text)
 
     def _arabic_script(self, text: str) -> str:
         persian = len(PERSIAN_LETTERS.findall(text)) + len(PERSIAN_WEAK.findall(text)) / 2
-        return "fa" if persian > len(ARABIC_LETTERS.findall(text)) else "ar"
+        arabic = len(ARABIC_LETTERS.findall(text))
+        if persian == arabic:
+            found = self._arabic.detect_language_of(text)
+            return LINGUA[found] if found is not None else "ar"
+        return "fa" if persian > arabic else "ar"
+
+    def _marker_scores(self, text: str) -> dict[str, float]:
+        scores: dict[str, float] = defaultdict(float)
+        for token in re.findall(r"[\w']+", text.lower()):
+            langs = self._markers.get(token)
+            if langs:
+                for lang in langs:
+                    scores[lang] += 1 / len(langs)
+            elif ARABIZI.match(token):
+                scores["ar"] += 1
+            elif BULGARIAN_DIGITS.match(token):
+                scores["bg"] += 1
+        for pattern, code in TELLTALE:
+            if pattern.search(text):
+                scores[code] += 2
+        return scores
 
     def _latin_script(self, text: str) -> str | None:
         words = WORD.findall(text)
         if not words:
             return None
+        scores = self._marker_scores(text)
+        if scores:
+            ranked = sorted(scores.items(), key=lambda item: -item[1])
+            best, best_score = ranked[0]
+            others = [(lang, score) for lang, score in ranked if lang != "de"]
+            # Mixed messages are answered in the non-German language they are written in.
+            if best == "de" and others and others[0][1] >= max(1.0, best_score / 2):
+                return others[0][0]
+            if len(ranked) == 1 or best_score > ranked[1][1]:
+                return best
         own = [w for w in words if w.lower() not in GERMAN_TERMS]
         if not own:
             # Only German terms ("Ausbildung?", "azubi gehalt"): German.

@@ -90,3 +90,16 @@ def test_every_topic_answers_in_every_language_through_ask(lang: str, rasa_url: 
         text, text_lang = CONTENT.topics[topic_id].text(lang)
         assert text_lang == lang
         assert render(text.splitlines()[0], lang) in reply["reply"]
+
+
+def test_occupation_lookup_is_generated_from_content() -> None:
+    from bot.nlu_data import lookup_path, occupation_lookup
+
+    assert lookup_path(ROOT).read_text(encoding="utf-8") == occupation_lookup(CONTENT), (
+        "run `.venv/bin/python -m bot nlu lookups` after changing occupation names")
+
+
+def test_at_least_25_occupations_with_names_in_every_language() -> None:
+    assert len(CONTENT.occupations) >= 25
+    for occupation in CONTENT.occupations.values():
+        assert all(occupation.names.get(lang) for lang in i18n.LANGUAGES), occupation.profile.id

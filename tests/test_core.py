@@ -207,3 +207,19 @@ async def test_offices_ask_for_the_city_then_answer_for_the_pressed_one() -> Non
     # Next time the stored city is used without asking.
     again = await conversation.handle(text_turn("Beratungsstellen?", user="c2"))
     assert '">Agentur für Arbeit Recklinghausen</a>' in again.text
+
+
+async def test_named_occupation_gets_its_profile() -> None:
+    nlu = ScriptedNLU(Parse("careers.occupation", 0.9, entities={"occupation": "chemikant"}))
+    reply = await core(nlu).handle(text_turn("Was macht ein Chemikant?"))
+    profile = CONTENT.occupations["chemikant"].profile
+    text, _ = profile.text("de")
+    assert reply.topic == "careers.occupation"
+    assert render(text.splitlines()[0], "de") in reply.text
+    assert profile.sources[0].url in reply.text
+
+
+async def test_occupation_question_without_known_occupation_gets_the_general_answer() -> None:
+    nlu = ScriptedNLU(Parse("careers.occupation", 0.9, entities={"occupation": "astronaut"}))
+    reply = await core(nlu).handle(text_turn("Was macht ein Astronaut?"))
+    assert first_line("careers.occupation", "de") in reply.text

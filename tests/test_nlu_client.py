@@ -52,3 +52,11 @@ async def test_slow_rasa_times_out_to_unknown() -> None:
     assert asyncio.get_running_loop().time() - started < 1.5
     await client.close()
     server.shutdown()
+
+
+async def test_occupation_entity_is_normalised(rasa_url: str) -> None:
+    client = RasaClient(rasa_url, timeout=5)
+    parse = await client.parse("was macht man als chemikantin?")
+    await client.close()
+    assert parse.intent == "careers.occupation"
+    assert parse.entities.get("occupation") == "chemikant"

@@ -10,6 +10,7 @@ from bot.render import anchor, render
 from bot.types import Button, Reply
 
 MAX_SOURCES = 3
+OCCUPATION_TOPIC = "careers.occupation"
 HANDOVER_TOPICS = frozenset({"handover.human", "handover.peer"})
 PERSON_TOPIC = "handover.human"
 # Topics never offered as "did you mean": they are not questions.
@@ -48,11 +49,17 @@ def _footer(ctx: Context, topic: Topic) -> str:
     return "\n\n" + "\n".join(lines)
 
 
-def topic_reply(ctx: Context, topic_id: str, city: str | None = None) -> Reply:
-    """The curated answer of one topic in the user's language, with sources and follow-ups."""
+def topic_reply(ctx: Context, topic_id: str, city: str | None = None,
+                occupation: str | None = None) -> Reply:
+    """The curated answer of one topic in the user's language, with sources and follow-ups.
+
+    For `careers.occupation` with a known occupation, the occupation's profile is the answer.
+    """
     topic = ctx.content.topic(topic_id)
     if topic is None:
         return menu(ctx)
+    if topic_id == OCCUPATION_TOPIC and occupation in ctx.content.occupations:
+        topic = ctx.content.occupations[occupation].profile
     audience = ctx.profile.audience
     text, text_lang = topic.text(ctx.lang, audience)
     body = render(text, text_lang)
