@@ -33,6 +33,7 @@ class BotApiStandIn:
     def __init__(self, token: str = "123456:TEST-token") -> None:
         self.token = token
         self.calls: list[Call] = []
+        self.polls = 0  # getUpdates requests served (not recorded as calls: there are many)
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1000)
         self._message_ids = itertools.count(1)
@@ -86,6 +87,16 @@ class BotApiStandIn:
                                          f"calls so far: {methods}")
                 self._cond.wait(remaining)
 
+    def wait_polls(self, more_than: int, timeout: float = 60.0) -> None:
+        """Wait until the bot polls for updates (more than `more_than` polls in all)."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while self.polls <= more_than:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"the bot did not poll for updates within {timeout}s")
+                self._cond.wait(remaining)
+
     def wait_sent(self, chat_id: int, count: int, timeout: float = 20.0) -> list[Call]:
         deadline = time.monotonic() + timeout
         while True:
@@ -108,6 +119,9 @@ class BotApiStandIn:
                 self._cond.notify_all()
                 return failure
         if method == "getUpdates":
+            with self._cond:
+                self.polls += 1
+                self._cond.notify_all()
             return {"ok": True, "result": self._get_updates(params)}
         with self._cond:
             self.calls.append(Call(method, params))

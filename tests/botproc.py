@@ -21,15 +21,15 @@ class BotProcess:
 
     def start(self, timeout: float = 60.0) -> None:
         """Start the bot and wait until it polls for updates."""
-        seen = len(self.api.calls)
+        assert self.process is None
+        polls = self.api.polls
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bot", "run"], cwd=ROOT, env=self.env,
             stdout=log, stderr=subprocess.STDOUT,
         )
-        # Ready when this process (not an earlier one) has dropped the webhook to start polling.
-        self.api.wait_for(lambda c: c.method == "deleteWebhook" and self.api.calls.index(c) >= seen,
-                          timeout=timeout)
+        # Ready when this process polls: start-up (getMe, setMyCommands, deleteWebhook) is over.
+        self.api.wait_polls(more_than=polls, timeout=timeout)
 
     def stop(self) -> int:
         if self.process is None:
