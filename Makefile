@@ -17,7 +17,7 @@ MODEL := nlu/models/lotse-nlu.tar.gz
 NLU_INPUTS := nlu/config.yml nlu/domain.yml $(wildcard nlu/data/*.yml nlu/data/*/*.yml nlu/components/*.py)
 LOCALES := bot/locales
 
-.PHONY: help setup i18n nlu-train nlu-up nlu-down redis-up demo run test test-fast content-check nlu-eval compose-check clean
+.PHONY: help setup i18n i18n-update nlu-train nlu-up nlu-down nlu-component-test redis-up demo run test content-check nlu-eval clean
 
 help:
 	@echo "make demo   - set everything up and chat with the bot (Telegram when TELEGRAM_BOT_TOKEN is set)"
@@ -50,7 +50,7 @@ i18n-update: $(VENV)/.installed
 
 setup: $(VENV)/.installed $(NLU_VENV)/.installed i18n $(MODEL)
 
-$(MODEL): $(NLU_VENV)/.installed $(NLU_INPUTS)
+$(MODEL): $(NLU_INPUTS) | $(NLU_VENV)/.installed
 	cd nlu && PYTHONWARNINGS=ignore PYTHONPATH=. .venv/bin/rasa train nlu --config config.yml --nlu data \
 	  --out models --fixed-model-name lotse-nlu --quiet
 	@touch $@
@@ -74,8 +74,12 @@ demo: setup redis-up nlu-up
 run: setup redis-up nlu-up
 	$(VENV)/bin/python -m bot run
 
-test: setup redis-up nlu-up
+test: setup redis-up nlu-up nlu-component-test
 	$(VENV)/bin/python -m pytest
+
+# The custom Rasa components' own tests, inside Rasa's venv.
+nlu-component-test: $(NLU_VENV)/.installed
+	cd nlu && PYTHONWARNINGS=ignore .venv/bin/python -m pytest -q -c component_tests/pytest.ini component_tests
 
 content-check: $(VENV)/.installed
 	$(VENV)/bin/python -m bot content check

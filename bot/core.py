@@ -123,6 +123,9 @@ class Conversation:
             await self.store.update_profile(turn.user, city=city)
         confident = parse.available and parse.confidence >= self.config.nlu_threshold
         topic = self.content.topic(parse.intent or "")
+        if not confident and parse.entities.get("occupation") in self.content.occupations:
+            # "Chemikant?" alone is unclear as a sentence but clear as a question.
+            confident, topic = True, self.content.topic("careers.occupation")
         if confident and topic is not None:
             await self.store.update_session(turn.user, misses=0, last_lang=lang)
             reply = answers.topic_reply(ctx, topic.id, city=city,

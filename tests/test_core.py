@@ -223,3 +223,11 @@ async def test_occupation_question_without_known_occupation_gets_the_general_ans
     nlu = ScriptedNLU(Parse("careers.occupation", 0.9, entities={"occupation": "astronaut"}))
     reply = await core(nlu).handle(text_turn("Was macht ein Astronaut?"))
     assert first_line("careers.occupation", "de") in reply.text
+
+
+async def test_unclear_message_naming_an_occupation_gets_the_profile() -> None:
+    nlu = ScriptedNLU(Parse("training.requirements", 0.2, entities={"occupation": "koch"}))
+    reply = await core(nlu).handle(text_turn("Koch?"))
+    assert reply.topic == "careers.occupation"
+    text, _ = CONTENT.occupations["koch"].profile.text("de")
+    assert render(text.splitlines()[0], "de") in reply.text

@@ -199,3 +199,40 @@ def test_logs_hold_no_message_text_and_no_telegram_ids(api: BotApiStandIn,
     assert "turn_answered" in log
     assert "987654321" not in log
     assert "Ayşe" not in log
+
+
+def test_city_from_message_names_that_citys_offices(api: BotApiStandIn, bot: BotProcess) -> None:
+    api.push(private_message(109, "wo gibt es beratung in gelsenkirschen", language_code="de"))
+    text = api.wait_sent(109, 1)[0].params["text"]
+    assert ui("directory.offices_for", "de", city="Gelsenkirchen") in text
+    assert '">Agentur für Arbeit Gelsenkirchen</a>' in text
+
+
+def test_office_question_without_city_asks_for_it(api: BotApiStandIn, bot: BotProcess) -> None:
+    api.push(private_message(110, "Wo finde ich eine Beratungsstelle?", language_code="de"))
+    reply = api.wait_sent(110, 1)[0].params
+    assert ui("directory.which_city", "de") in reply["text"]
+    data = [b["callback_data"] for row in reply["reply_markup"]["inline_keyboard"] for b in row]
+    marl = next(d for d in data if d.startswith("c:Marl:"))
+    api.push(button_press(110, marl))
+    text = api.wait_sent(110, 2)[1].params["text"]
+    assert ui("directory.offices_for", "de", city="Marl") in text
+    assert '">Agentur für Arbeit Recklinghausen</a>' in text
+
+
+def test_named_occupation_gets_its_profile(api: BotApiStandIn, bot: BotProcess) -> None:
+    api.push(private_message(111, "was macht man als chemikantin?", language_code="de"))
+    text = api.wait_sent(111, 1)[0].params["text"]
+    profile_text, _ = CONTENT.occupations["chemikant"].profile.text("de")
+    assert render(profile_text.splitlines()[0], "de") in text
+
+
+def test_unclear_message_gets_choices_then_a_person(api: BotApiStandIn, bot: BotProcess) -> None:
+    api.push(private_message(112, "geld", language_code="de"))
+    first = api.wait_sent(112, 1)[0].params
+    assert first["text"] in (ui("fallback.did_you_mean", "de"),
+                             ui("fallback.not_understood", "de"))
+    api.push(private_message(112, "hmm weiß nicht", language_code="de"))
+    second = api.wait_sent(112, 2)[1].params
+    assert ui("fallback.offer_person", "de") in second["text"]
+    assert second["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "t:handover.human"
