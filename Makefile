@@ -17,7 +17,7 @@ MODEL := nlu/models/lotse-nlu.tar.gz
 NLU_INPUTS := nlu/config.yml nlu/domain.yml $(wildcard nlu/data/*.yml nlu/data/*/*.yml nlu/components/*.py)
 LOCALES := bot/locales
 
-.PHONY: help setup i18n i18n-update nlu-train nlu-up nlu-down nlu-component-test redis-up demo run test content-check nlu-eval clean
+.PHONY: help setup i18n i18n-update nlu-train nlu-up nlu-down nlu-component-test redis-up demo run test content-check nlu-eval crisis-bench clean
 
 help:
 	@echo "make demo   - set everything up and chat with the bot (Telegram when TELEGRAM_BOT_TOKEN is set)"
@@ -86,6 +86,9 @@ content-check: $(VENV)/.installed
 
 nlu-eval: setup nlu-up
 	$(VENV)/bin/python -m bot nlu evaluate
+
+crisis-bench: setup nlu-up
+	$(VENV)/bin/python -m bot safety benchmark
 
 clean:
 	rm -rf .run nlu/models

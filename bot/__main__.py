@@ -30,11 +30,15 @@ def parser() -> argparse.ArgumentParser:
     status.add_argument("--lang", choices=i18n.LANGUAGES)
     nlu = sub.add_parser("nlu", help="measure understanding")
     nlu_sub = nlu.add_subparsers(dest="action", required=True)
-    evaluate = nlu_sub.add_parser("evaluate", help="accuracy, language ID and latency on held-out data")
+    evaluate = nlu_sub.add_parser(
+        "evaluate", help="accuracy, language ID and latency on held-out data")
     evaluate.add_argument("--data", type=Path, action="append",
                           help="Rasa NLU YAML or JSON(L) of {text, intent, lang}; repeatable "
                                "(default: nlu/tests/heldout_*.yml)")
     nlu_sub.add_parser("lookups", help="write nlu/data/lookups/occupation.yml from content/")
+    safety = sub.add_parser("safety", help="measure crisis detection")
+    safety_sub = safety.add_subparsers(dest="action", required=True)
+    safety_sub.add_parser("benchmark", help="crisis recall and false alarms per language")
     return p
 
 
@@ -108,6 +112,12 @@ def main(argv: list[str] | None = None) -> int:
                 return 0
             files = args.data or nlu_eval.default_files(ROOT)
             return nlu_eval.evaluate(settings.rasa_url, files, settings.nlu_threshold)
+        if args.command == "safety":
+            from bot import safety_bench
+            from bot.core import CoreConfig
+            from bot.settings import ROOT
+
+            return safety_bench.run(ROOT, settings.rasa_url, CoreConfig().crisis_threshold)
     except SettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

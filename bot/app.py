@@ -34,7 +34,8 @@ async def open_services(settings: Settings, *, memory_store: bool = False) -> Se
     if content.problems:
         log.warning("content_problems", count=len(content.problems))
     store: Store = (
-        MemoryStore() if memory_store else RedisStore(settings.redis_url, settings.profile_ttl_days)
+        MemoryStore() if memory_store
+        else RedisStore(settings.redis_url, settings.profile_ttl_days)
     )
     nlu = RasaClient(settings.rasa_url, settings.rasa_timeout)
     detector = LanguageDetector()

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from bot.safety import CrisisPhrases
 
 if TYPE_CHECKING:
     from bot.directory import Directory
@@ -85,6 +86,7 @@ class Content:
     problems: list[str]
     directory: Directory | None = None
     occupations: dict[str, Occupation] = field(default_factory=dict)
+    crisis: CrisisPhrases = field(default_factory=lambda: CrisisPhrases(()))
 
     def topic(self, topic_id: str) -> Topic | None:
         return self.topics.get(topic_id)
@@ -185,7 +187,8 @@ def load_content(root: Path) -> Content:
 
     directory = load_directory(root) if (root / "directory" / "offices.yml").exists() else None
     return Content(topics=topics, menu=menu, problems=problems, directory=directory,
-                   occupations=_occupations(root / "occupations", problems))
+                   occupations=_occupations(root / "occupations", problems),
+                   crisis=CrisisPhrases.load(root / "safety" / "crisis_phrases.yml"))
 
 
 def _occupations(folder: Path, problems: list[str]) -> dict[str, Occupation]:

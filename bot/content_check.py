@@ -117,18 +117,21 @@ def coverage(content: Content) -> dict[str, dict[str, list[str]]]:
     table: dict[str, dict[str, list[str]]] = {
         lang: {"reviewed": [], "machine": [], "missing": []} for lang in LANGUAGES
     }
-    for topic in content.topics.values():
+    entries = [(t.id, t) for t in content.topics.values()]
+    entries += [(f"occupations/{o.profile.id}", o.profile) for o in content.occupations.values()]
+    for name, topic in entries:
         for lang in LANGUAGES:
             entry = topic.answer.get(lang)
             state = "missing" if entry is None or not entry.text.strip() else entry.status
-            table[lang][state].append(topic.id)
+            table[lang][state].append(name)
     return table
 
 
 def status(root: Path, lang: str | None) -> int:
     content = load_content(root)
     table = coverage(content)
-    total = len(content.topics)
+    total = len(content.topics) + len(content.occupations)
+    print(f"{len(content.topics)} topics and {len(content.occupations)} occupation profiles\n")
     print(f"{'language':<10} {'coverage':>8} {'reviewed':>9} {'machine':>8} {'missing':>8}")
     for code in LANGUAGES:
         row = table[code]

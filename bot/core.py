@@ -14,6 +14,7 @@ from bot.features.context import Context
 from bot.langdetect import LanguageDetector
 from bot.nlu import RasaClient
 from bot.render import clean_user_text
+from bot.safety import CRISIS_TOPIC
 from bot.store import Profile, Session, Store, StoreUnavailable
 from bot.types import Kind, Reply, Turn
 
@@ -23,6 +24,8 @@ log = structlog.get_logger(__name__)
 @dataclass(frozen=True)
 class CoreConfig:
     nlu_threshold: float = 0.45
+    # Recall matters more than precision for crisis messages: a lower bar than for other topics.
+    crisis_threshold: float = 0.3
     max_text_chars: int = 1500
 
 
@@ -72,6 +75,14 @@ class Conversation:
         return Context(turn=turn, lang=lang, profile=profile, session=session,
                        content=self.content, store=self.store, today=dt.date.today())
 
+    async def _crisis(self, ctx: Context, confidence: float) -> Reply:
+        """Helplines at once, in the user's language, and an urgent case for a counsellor."""
+        log.warning("crisis_detected", user=ctx.turn.user, lang=ctx.lang)
+        await self.store.update_session(ctx.turn.user, misses=0, last_lang=ctx.lang)
+        reply = answers.topic_reply(ctx, CRISIS_TOPIC)
+        return replace(reply, handover=True, actions=("handover.urgent",),
+                       confidence=round(confidence, 4))
+
     async def _command(self, turn: Turn, profile: Profile, session: Session,
                        client: str | None) -> Reply:
         lang = profile.lang or client or i18n.DEFAULT_LANGUAGE
@@ -113,10 +124,15 @@ class Conversation:
         ctx = self._context(turn, lang, profile, session)
         if not text:
             return answers.not_text(ctx)
+        if self.content.crisis.match(text):
+            # The phrase layer answers at once, also when Rasa is down or the text is long.
+            return await self._crisis(ctx, confidence=1.0)
         if len(text) > self.config.max_text_chars:
             return answers.too_long(ctx, self.config.max_text_chars)
 
         parse = await self.nlu.parse(text)
+        if parse.intent == CRISIS_TOPIC and parse.confidence >= self.config.crisis_threshold:
+            return await self._crisis(ctx, confidence=parse.confidence)
         city = self.content.directory.canonical_city(parse.entities.get("city")) if (
             self.content.directory) else None
         if city:

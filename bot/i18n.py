@@ -16,7 +16,9 @@ LOCALE_DIR = Path(__file__).resolve().parent / "locales"
 DOMAIN = "messages"
 
 # Order is the order of the language picker.
-LANGUAGES: tuple[str, ...] = ("de", "de-simple", "en", "tr", "ar", "ru", "uk", "pl", "ro", "bg", "fa")
+LANGUAGES: tuple[str, ...] = (
+    "de", "de-simple", "en", "tr", "ar", "ru", "uk", "pl", "ro", "bg", "fa",
+)
 DEFAULT_LANGUAGE = "de"
 RTL_LANGUAGES = frozenset({"ar", "fa"})
 # Languages Telegram clients report and that setMyCommands accepts (plain German is ours only).
@@ -34,7 +36,7 @@ def babel_locale(lang: str) -> Locale:
 
 
 def normalise(code: str | None) -> str | None:
-    """Map a client language code (e.g. 'tr', 'pt-br', 'de_AT') to a supported language, or None."""
+    """Map a client language code ('tr', 'pt-br', 'de_AT') to a supported language, or None."""
     if not code:
         return None
     if code in LANGUAGES:
@@ -88,7 +90,7 @@ def strings(lang: str) -> Strings:
 
 
 def language_name(lang: str) -> str:
-    """The language's own name for itself, e.g. 'Türkçe' (from Babel; plain German from the catalog)."""
+    """The language's own name, e.g. 'Türkçe' (from Babel; plain German from the catalog)."""
     if lang == "de-simple":
         s = strings("de-simple")
         return s("language.plain_german_name")

@@ -1,4 +1,4 @@
-"""Understanding through the Rasa NLU server (`POST /model/parse`), behind a small async interface."""
+"""Understanding through the Rasa NLU server (`POST /model/parse`) behind a small interface."""
 
 from __future__ import annotations
 

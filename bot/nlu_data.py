@@ -6,7 +6,8 @@ from pathlib import Path
 
 from bot.content import Content
 
-HEADER = ("# Generated from content/occupations/*.yml by `python -m bot nlu lookups`; do not edit.\n"
+HEADER = ("# Generated from content/occupations/*.yml by `python -m bot nlu lookups`; "
+          "do not edit.\n"
           "# Every name people use for an occupation, mapped to the occupation's id.\n")
 
 

@@ -83,7 +83,8 @@ def _f1(gold: list[str], predicted: list[str]) -> dict[str, float]:
         fn = sum(1 for g, p in zip(gold, predicted) if g == label and p != label)
         precision = tp / (tp + fp) if tp + fp else 0.0
         recall = tp / (tp + fn) if tp + fn else 0.0
-        scores[label] = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        total = precision + recall
+        scores[label] = 2 * precision * recall / total if total else 0.0
     return scores
 
 
@@ -113,7 +114,8 @@ def evaluate(rasa_url: str, files: list[Path], threshold: float) -> int:
     print(f"macro-F1         {100 * statistics.mean(f1.values()):6.2f} %")
     confident = [i for i, r in enumerate(results) if r[1] >= threshold]
     print(f"answered (confidence >= {threshold}): {100 * len(confident) / len(results):.1f} %, "
-          f"of which correct {100 * sum(correct[i] for i in confident) / max(1, len(confident)):.1f} %")
+          f"of which correct "
+          f"{100 * sum(correct[i] for i in confident) / max(1, len(confident)):.1f} %")
     if long_enough:
         lid = sum(detected[i] == examples[i].lang for i in long_enough) / len(long_enough)
         print(f"language ID (>= 3 words, n={len(long_enough)}) {100 * lid:6.2f} %")

@@ -9,7 +9,7 @@ from bot.i18n import RTL_LANGUAGES
 
 LINK = re.compile(r"\[([^\]\n]+)\]\((https?://[^)\s]+)\)")
 # A left-to-right run inside right-to-left text: German terms, numbers, amounts, paragraphs.
-# Spaces and light punctuation may sit inside a run, so "Agentur für Arbeit" or "2,29 €" stay whole.
+# Spaces and light punctuation may sit inside a run: "Agentur für Arbeit" or "2,29 €" stay whole.
 # Brackets stay outside: inside right-to-left text they must mirror with it, "(Azubi)" whole.
 LTR_RUN = re.compile(
     r"[A-Za-z\u00C0-\u024F0-9§€]"

@@ -19,7 +19,8 @@ class SettingsError(Exception):
 class Settings(BaseSettings):
     """Everything configurable; names are the environment variables in upper case."""
 
-    model_config = SettingsConfigDict(frozen=True, env_file=None, extra="ignore", env_ignore_empty=True)
+    model_config = SettingsConfigDict(
+        frozen=True, env_file=None, extra="ignore", env_ignore_empty=True)
 
     telegram_bot_token: str | None = None
     telegram_api_url: str = "https://api.telegram.org/bot"

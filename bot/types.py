@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     TEXT = "text"
     COMMAND = "command"
     BUTTON = "button"
@@ -15,7 +15,7 @@ class Kind(str, Enum):
 
 @dataclass(frozen=True)
 class Turn:
-    """One thing a user did: wrote text, sent a command, pressed a button or sent something else."""
+    """One thing a user did: wrote text, sent a command, pressed a button or sent other content."""
 
     user: str  # pseudonym, never the Telegram id
     kind: Kind
@@ -35,7 +35,7 @@ class Button:
 
 @dataclass(frozen=True)
 class Reply:
-    """What the user gets: HTML text, button rows, and facts about the answer for tools and tests."""
+    """What the user gets: HTML text and button rows, plus facts about the answer for tools."""
 
     text: str
     lang: str

@@ -1,4 +1,4 @@
-"""Real components for the tests: a redis-server of their own, the real Rasa server, the content."""
+"""Real components for the tests: their own redis-server, the real Rasa server, the content."""
 
 from __future__ import annotations
 

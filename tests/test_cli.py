@@ -11,6 +11,7 @@ import pytest
 
 from bot.content import load_content
 from bot.render import render
+
 from conftest import ROOT, free_port
 
 CONTENT = load_content(ROOT / "content")
@@ -38,7 +39,8 @@ def test_ask_json_turkish_duration(env: dict[str, str]) -> None:
 
 
 def test_ask_reads_one_question_per_line(env: dict[str, str]) -> None:
-    questions = "Was verdienen Azubis?\nI want to talk to a person\n\nWie lange dauert eine Ausbildung?\n"
+    questions = ("Was verdienen Azubis?\nI want to talk to a person\n\n"
+                 "Wie lange dauert eine Ausbildung?\n")
     result = run(["ask", "--json"], env, stdin=questions)
     lines = [json.loads(x) for x in result.stdout.splitlines()]
     assert [x["topic"] for x in lines] == ["training.pay", "handover.human", "training.duration"]

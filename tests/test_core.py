@@ -12,6 +12,7 @@ from bot.nlu import UNKNOWN, Parse
 from bot.render import render
 from bot.store import MemoryStore, StoreUnavailable
 from bot.types import Kind, Turn
+
 from conftest import ROOT
 
 CONTENT = load_content(ROOT / "content")

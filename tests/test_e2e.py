@@ -1,16 +1,21 @@
-"""End to end: the real `python -m bot run` process, the Bot API stand-in, real Redis, real Rasa."""
+"""End to end: the real `python -m bot run` process, Bot API stand-in, real Redis, real Rasa."""
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from bot import i18n
 from bot.content import load_content
 from bot.render import render
+
 from botapi import BotApiStandIn, button_press, private_message
 from botproc import BotProcess
 from conftest import ROOT, free_port
@@ -181,7 +186,8 @@ def test_rasa_down_still_answers_with_menu(api: BotApiStandIn, bot_env: dict[str
         reply = api.wait_sent(108, 1)[0].params
         assert reply["text"] == ui("fallback.not_understood", "de")
         buttons = [b for row in reply["reply_markup"]["inline_keyboard"] for b in row]
-        assert {"t:handover.human", "t:training.dual_system"} <= {b["callback_data"] for b in buttons}
+        data = {b["callback_data"] for b in buttons}
+        assert {"t:handover.human", "t:training.dual_system"} <= data
         # The menu still works without Rasa.
         api.push(button_press(108, "t:training.duration"))
         assert answer_start("training.duration", "de") in api.wait_sent(108, 2)[1].params["text"]
@@ -236,3 +242,37 @@ def test_unclear_message_gets_choices_then_a_person(api: BotApiStandIn, bot: Bot
     second = api.wait_sent(112, 2)[1].params
     assert ui("fallback.offer_person", "de") in second["text"]
     assert second["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "t:handover.human"
+
+
+def test_webhook_mode_answers_and_rejects_wrong_secret(api: BotApiStandIn, bot_env: dict[str, str],
+                                                       tmp_path: Path) -> None:
+    port = free_port()
+    env = {**bot_env, "TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_URL": api.base_url,
+           "WEBHOOK_URL": "https://lotse.example.org", "WEBHOOK_LISTEN": "127.0.0.1",
+           "WEBHOOK_PORT": str(port), "WEBHOOK_SECRET": "s3cret-token"}
+    log = (tmp_path / "webhook.log").open("wb")
+    process = subprocess.Popen([sys.executable, "-m", "bot", "run", "--webhook"], cwd=ROOT,
+                               env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        registered = api.wait_for(lambda c: c.method == "setWebhook", timeout=60)[0].params
+        assert registered["url"] == "https://lotse.example.org/telegram"
+        assert registered["secret_token"] == "s3cret-token"
+        update = {"update_id": 77, **private_message(113, "Was verdienen Azubis?")}
+        url = f"http://127.0.0.1:{port}/telegram"
+        for _ in range(50):  # the server starts right after setWebhook
+            try:
+                wrong = httpx.post(url, json=update,
+                                   headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"})
+                break
+            except httpx.ConnectError:
+                time.sleep(0.2)
+        assert wrong.status_code == 403
+        right = httpx.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token":
+                                                       "s3cret-token"})
+        assert right.status_code == 200
+        text = api.wait_sent(113, 1)[0].params["text"]
+        assert answer_start("training.pay", "de") in text
+        assert len(api.sent(113)) == 1  # the rejected delivery was not processed
+    finally:
+        process.terminate()
+        assert process.wait(timeout=20) == 0

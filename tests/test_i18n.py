@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot import i18n
+
 from conftest import ROOT
 
 
@@ -43,7 +44,8 @@ def test_placeholders_survive_translation(lang: str) -> None:
     catalog = i18n.catalog_keys(lang)
     english = i18n.catalog_keys("en")
     for key, text in english.items():
-        assert set(re.findall(r"{\w+}", catalog.get(key, ""))) == set(re.findall(r"{\w+}", text)), key
+        placeholders = set(re.findall(r"{\w+}", text))
+        assert set(re.findall(r"{\w+}", catalog.get(key, ""))) == placeholders, key
 
 
 def test_native_language_names() -> None:

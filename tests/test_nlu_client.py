@@ -8,6 +8,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from bot.nlu import UNKNOWN, RasaClient
+
 from conftest import free_port
 
 

@@ -9,6 +9,7 @@ import redis
 
 from bot import keys
 from bot.store import MemoryStore, Profile, RedisStore, Store, StoreUnavailable
+
 from conftest import RedisServer, free_port
 
 

@@ -50,7 +50,8 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     if not reply.buttons:
         return None
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in reply.buttons]
+        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
+         for row in reply.buttons]
     )
 
 
