@@ -232,3 +232,31 @@ async def test_unclear_message_naming_an_occupation_gets_the_profile() -> None:
     assert reply.topic == "careers.occupation"
     text, _ = CONTENT.occupations["koch"].profile.text("de")
     assert render(text.splitlines()[0], "de") in reply.text
+
+
+async def test_crisis_phrase_gets_helplines_even_without_rasa() -> None:
+    for text, lang in (("ich will nicht mehr leben", "de"), ("artık yaşamak istemiyorum", "tr"),
+                       ("I want to kill myself", "en")):
+        reply = await core(ScriptedNLU(UNKNOWN)).handle(text_turn(text, client=lang))
+        assert reply.topic == "safety.crisis", text
+        assert reply.handover is True and "handover.urgent" in reply.actions
+        assert "116 111" in reply.text  # Nummer gegen Kummer, from the content
+
+
+async def test_crisis_intent_from_rasa_gets_helplines() -> None:
+    nlu = ScriptedNLU(Parse("safety.crisis", 0.35))
+    reply = await core(nlu).handle(text_turn("mir geht es so schlecht, keiner hilft mir"))
+    assert reply.topic == "safety.crisis"
+    assert "112" in reply.text
+
+
+async def test_crisis_lookalike_is_not_a_crisis() -> None:
+    nlu = ScriptedNLU(Parse("training.problems", 0.8))
+    reply = await core(nlu).handle(text_turn("die Ausbildung bringt mich um"))
+    assert reply.topic == "training.problems"
+
+
+async def test_crisis_phrase_in_a_giant_message_is_still_seen() -> None:
+    text = "Ausbildung " * 300 + " ich will nicht mehr leben"
+    reply = await core().handle(text_turn(text))
+    assert reply.topic == "safety.crisis"

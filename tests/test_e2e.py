@@ -192,6 +192,10 @@ def test_rasa_down_still_answers_with_menu(api: BotApiStandIn, bot_env: dict[str
         api.push(button_press(108, "t:training.duration"))
         assert answer_start("training.duration", "de") in api.wait_sent(108, 2)[1].params["text"]
         assert "rasa_unavailable" in process.log()
+        # A crisis message is recognised by the phrase layer without Rasa.
+        api.push(private_message(108, "Ich will nicht mehr leben", language_code="de"))
+        crisis = api.wait_sent(108, 3)[2].params["text"]
+        assert answer_start("safety.crisis", "de") in crisis and "116 111" in crisis
     finally:
         assert process.stop() == 0
 
