@@ -68,6 +68,8 @@ def test_chat_answers_and_ends_on_eof(env: dict[str, str], redis_url: str) -> No
     text, _ = CONTENT.topics["training.duration"].text("de")
     assert text.splitlines()[0][:60] in result.stdout
     assert "Quellen:" in result.stdout and "Geprüft am" in result.stdout
+    source = CONTENT.topics["training.duration"].sources[0]
+    assert f"{source.title} ({source.url})" in result.stdout
 
 
 @pytest.mark.parametrize(("args", "extra", "name"), [

@@ -18,8 +18,8 @@ TAG = re.compile(r"<[^>]+>")
 
 
 def plain(reply_html: str) -> str:
-    """Telegram HTML as terminal text: links as 'label <url>'."""
-    text = ANCHOR.sub(lambda m: f"{m.group(2)} <{html.unescape(m.group(1))}>", reply_html)
+    """Telegram HTML as terminal text: links as 'label (url)'."""
+    text = ANCHOR.sub(lambda m: f"{TAG.sub('', m.group(2))} ({m.group(1)})", reply_html)
     return html.unescape(TAG.sub("", text))
 
 
