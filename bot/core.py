@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass, replace
 
 import structlog
 
 from bot import i18n
 from bot.content import Content
-from bot.features import answers, languages
+from bot.features import answers, languages, privacy
 from bot.features.context import Context
 from bot.langdetect import LanguageDetector
 from bot.nlu import RasaClient
-from bot.render import clean_user_text
+from bot.render import clean_user_text, render
 from bot.safety import CRISIS_TOPIC
 from bot.store import Profile, Session, Store, StoreUnavailable
 from bot.types import Kind, Reply, Turn
@@ -23,6 +24,10 @@ log = structlog.get_logger(__name__)
 
 @dataclass(frozen=True)
 class CoreConfig:
+    # Per user: at most this many messages in 10 seconds and in a minute; others are dropped
+    # after one friendly notice, so one flooding user cannot slow down everyone else.
+    burst_limit: int = 6
+    minute_limit: int = 20
     nlu_threshold: float = 0.45
     # Recall matters more than precision for crisis messages: a lower bar than for other topics.
     crisis_threshold: float = 0.3
@@ -60,6 +65,14 @@ class Conversation:
         profile = await self.store.profile(turn.user)
         session = await self.store.session(turn.user)
         client = i18n.normalise(turn.client_lang)
+        count = await self.store.count_message(turn.user, time.time())
+        if count.burst > self.config.burst_limit or count.minute > self.config.minute_limit:
+            lang = profile.lang or session.last_lang or client or i18n.DEFAULT_LANGUAGE
+            log.info("rate_limited", user=turn.user)
+            if await self.store.first_rate_notice(turn.user):
+                s = i18n.strings(lang)
+                return Reply(text=render(s("rate.limited"), lang), lang=lang, topic="rate_limited")
+            return Reply(text="", lang=lang, topic="rate_limited", silent=True)
 
         if turn.kind is Kind.COMMAND:
             return await self._command(turn, profile, session, client)
@@ -95,6 +108,12 @@ class Conversation:
             return answers.topic_reply(ctx, "meta.help")
         if turn.command == "menu":
             return answers.menu(ctx)
+        if turn.command == "privacy":
+            return answers.topic_reply(ctx, "meta.privacy")
+        if turn.command == "delete":
+            return privacy.confirm_delete(ctx)
+        if turn.command == "mydata":
+            return await privacy.export(ctx)
         return answers.unknown_command(ctx)
 
     async def _button(self, turn: Turn, ctx: Context) -> Reply:
@@ -103,6 +122,8 @@ class Conversation:
             return await languages.choose(ctx, value)
         if kind == "lp":
             return languages.picker(ctx)
+        if kind == "del":
+            return await privacy.delete(ctx, confirmed=value == "yes")
         if kind == "t" and self.content.topic(value):
             return answers.topic_reply(ctx, value)
         if kind == "c" and self.content.directory is not None:

@@ -24,6 +24,16 @@ def update_seen(update_id: int) -> str:
     return f"{PREFIX}:update:{update_id}"
 
 
+def rate(user: str, window: str) -> str:
+    """Counter of one user's messages in one time window (rate limiting)."""
+    return f"{PREFIX}:rate:{user}:{window}"
+
+
+def rate_notice(user: str) -> str:
+    """Marker that the user was told they are writing too fast (told once per minute)."""
+    return f"{PREFIX}:rate-notice:{user}"
+
+
 def unanswered(day: str) -> str:
     """List of anonymised questions the bot could not answer, one list per day."""
     return f"{PREFIX}:unanswered:{day}"

@@ -29,6 +29,17 @@ class Session:
     last_lang: str | None = None
 
 
+@dataclass(frozen=True)
+class RateCount:
+    """Messages of one user in the current burst window (10 s) and minute."""
+
+    burst: int
+    minute: int
+
+
+BURST_SECONDS = 10
+
+
 class Store(Protocol):
     async def profile(self, user: str) -> Profile: ...
     async def update_profile(self, user: str, **fields: str) -> None: ...
@@ -36,6 +47,9 @@ class Store(Protocol):
     async def update_session(self, user: str, *, misses: int, last_lang: str) -> None: ...
     async def first_delivery(self, update_id: int) -> bool: ...
     async def log_unanswered(self, text: str, lang: str, day: str) -> None: ...
+    async def count_message(self, user: str, now: float) -> RateCount: ...
+    async def first_rate_notice(self, user: str) -> bool: ...
+    async def erase_user(self, user: str) -> None: ...
     async def ping(self) -> None: ...
     async def close(self) -> None: ...
 
@@ -91,6 +105,29 @@ class RedisStore:
             pipe.expire(key, self._unanswered_ttl)
             await self._run(pipe.execute())
 
+    async def count_message(self, user: str, now: float) -> RateCount:
+        burst_key = keys.rate(user, f"b{int(now // BURST_SECONDS)}")
+        minute_key = keys.rate(user, f"m{int(now // 60)}")
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.incr(burst_key)
+            pipe.expire(burst_key, BURST_SECONDS * 2)
+            pipe.incr(minute_key)
+            pipe.expire(minute_key, 120)
+            burst, _, minute, _ = await self._run(pipe.execute())
+        return RateCount(int(burst), int(minute))
+
+    async def first_rate_notice(self, user: str) -> bool:
+        return bool(await self._run(self._redis.set(keys.rate_notice(user), 1, nx=True, ex=60)))
+
+    async def erase_user(self, user: str) -> None:
+        """Delete everything stored under the user's pseudonym."""
+        try:
+            stale = [key async for key in self._redis.scan_iter(match=keys.rate(user, "*"))]
+        except (RedisError, OSError) as exc:
+            raise StoreUnavailable(type(exc).__name__) from exc
+        await self._run(self._redis.delete(keys.profile(user), keys.session(user),
+                                           keys.rate_notice(user), *stale))
+
     async def ping(self) -> None:
         await self._run(self._redis.ping())
 
@@ -106,6 +143,9 @@ class MemoryStore:
         self._sessions: dict[str, Session] = {}
         self._seen: dict[int, float] = {}
         self.unanswered: list[tuple[str, str, str]] = []
+        self._bursts: dict[tuple[str, int], int] = {}
+        self._minutes: dict[tuple[str, int], int] = {}
+        self._noticed: set[str] = set()
 
     async def profile(self, user: str) -> Profile:
         data = self._profiles.get(user, {})
@@ -128,6 +168,23 @@ class MemoryStore:
 
     async def log_unanswered(self, text: str, lang: str, day: str) -> None:
         self.unanswered.append((day, lang, text))
+
+    async def count_message(self, user: str, now: float) -> RateCount:
+        burst_key, minute_key = (user, int(now // BURST_SECONDS)), (user, int(now // 60))
+        self._bursts[burst_key] = self._bursts.get(burst_key, 0) + 1
+        self._minutes[minute_key] = self._minutes.get(minute_key, 0) + 1
+        return RateCount(self._bursts[burst_key], self._minutes[minute_key])
+
+    async def first_rate_notice(self, user: str) -> bool:
+        if user in self._noticed:
+            return False
+        self._noticed.add(user)
+        return True
+
+    async def erase_user(self, user: str) -> None:
+        self._profiles.pop(user, None)
+        self._sessions.pop(user, None)
+        self._noticed.discard(user)
 
     async def ping(self) -> None:
         return None

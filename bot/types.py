@@ -44,6 +44,8 @@ class Reply:
     confidence: float | None = None
     handover: bool = False
     actions: tuple[str, ...] = field(default_factory=tuple)
+    silent: bool = False  # nothing is sent (e.g. a flood after the one rate-limit notice)
+    document: tuple[str, bytes] | None = None  # (file name, content) sent with `text` as caption
 
     def button_labels(self) -> list[str]:
         return [b.label for row in self.buttons for b in row]

@@ -260,3 +260,51 @@ async def test_crisis_phrase_in_a_giant_message_is_still_seen() -> None:
     text = "Ausbildung " * 300 + " ich will nicht mehr leben"
     reply = await core().handle(text_turn(text))
     assert reply.topic == "safety.crisis"
+
+
+async def test_flood_gets_one_notice_then_silence_and_other_users_are_unaffected() -> None:
+    conversation = core(ScriptedNLU(Parse("meta.greet", 0.9)))
+    replies = [await conversation.handle(text_turn(f"hallo {i}", user="flood")) for i in range(12)]
+    limit = conversation.config.burst_limit
+    assert all(r.topic == "meta.greet" for r in replies[:limit])
+    assert replies[limit].text == render(i18n.strings("de")("rate.limited"), "de")
+    assert all(r.silent and r.topic == "rate_limited" for r in replies[limit + 1:])
+    other = await conversation.handle(text_turn("hallo", user="calm"))
+    assert other.topic == "meta.greet"
+
+
+async def test_delete_asks_first_then_erases_everything() -> None:
+    store = MemoryStore()
+    conversation = core(store=store)
+    await conversation.handle(Turn("d1", Kind.BUTTON, button="l:tr"))
+    await store.update_profile("d1", city="Marl")
+    asked = await conversation.handle(Turn("d1", Kind.COMMAND, command="delete"))
+    assert asked.text == render(i18n.strings("tr")("delete.confirm"), "tr")
+    assert [b.data for b in asked.buttons[0]] == ["del:yes", "del:no"]
+    kept = await conversation.handle(Turn("d1", Kind.BUTTON, button="del:no"))
+    assert kept.text == render(i18n.strings("tr")("delete.cancelled"), "tr")
+    assert (await store.profile("d1")).city == "Marl"
+    done = await conversation.handle(Turn("d1", Kind.BUTTON, button="del:yes"))
+    assert done.text == render(i18n.strings("tr")("delete.done"), "tr")
+    assert (await store.profile("d1")).lang is None
+    assert (await store.profile("d1")).city is None
+
+
+async def test_privacy_command_shows_the_privacy_answer() -> None:
+    reply = await core().handle(Turn("p1", Kind.COMMAND, command="privacy", client_lang="uk"))
+    assert reply.topic == "meta.privacy"
+    assert first_line("meta.privacy", "uk") in reply.text
+
+
+async def test_mydata_exports_what_is_stored() -> None:
+    import json
+
+    store = MemoryStore()
+    await store.update_profile("m1", lang="fa", city="Datteln")
+    reply = await core(store=store).handle(Turn("m1", Kind.COMMAND, command="mydata"))
+    assert reply.document is not None
+    name, content = reply.document
+    data = json.loads(content)
+    assert name.endswith(".json")
+    assert data["profile"] == {"lang": "fa", "city": "Datteln"}
+    assert reply.text == render(i18n.strings("fa")("mydata.caption"), "fa")

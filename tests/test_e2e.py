@@ -280,3 +280,26 @@ def test_webhook_mode_answers_and_rejects_wrong_secret(api: BotApiStandIn, bot_e
     finally:
         process.terminate()
         assert process.wait(timeout=20) == 0
+
+
+def test_flooding_user_is_limited_with_one_notice_others_unaffected(api: BotApiStandIn,
+                                                                    bot: BotProcess) -> None:
+    for i in range(14):
+        api.push(private_message(114, f"Hallo {i}", language_code="de"))
+    api.push(private_message(115, "Was verdienen Azubis?", language_code="de"))
+    assert answer_start("training.pay", "de") in api.wait_sent(115, 1)[0].params["text"]
+    notice = ui("rate.limited", "de")
+    api.wait_for(lambda c: c.method == "sendMessage" and c.params.get("text") == notice)
+    time.sleep(2)  # let the bot finish the flood
+    sent = [c.params["text"] for c in api.sent(114)]
+    assert sent.count(notice) == 1
+    assert len(sent) < 14
+
+
+def test_mydata_sends_the_stored_data_as_a_json_file(api: BotApiStandIn, bot: BotProcess) -> None:
+    api.push(button_press(116, "l:pl", language_code="pl"))
+    api.wait_sent(116, 1)
+    api.push(private_message(116, "/mydata", language_code="pl"))
+    call = api.wait_for(lambda c: c.method == "sendDocument")[0].params
+    assert call["document"]["filename"] == "lotse-my-data.json" and call["document"]["bytes"] > 0
+    assert call["caption"] == ui("mydata.caption", "pl")

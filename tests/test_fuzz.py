@@ -130,7 +130,7 @@ def test_every_update_gets_a_wellformed_reply_or_is_ignored(update: dict, parse:
         return
     core = Conversation(CONTENT, MemoryStore(), GeneratedNLU(parse), DETECTOR)
     reply = asyncio.run(core.handle(turn))
-    assert reply.text.strip()
+    assert reply.text.strip() or reply.silent
     assert len(reply.text) <= 4096
     checker = TagChecker()
     checker.feed(reply.text)

@@ -94,3 +94,37 @@ async def test_redis_restart_is_survived(redis_server: RedisServer, redis_url: s
     # AOF keeps the data; the same client object reconnects by itself.
     assert (await store.profile("r1")).lang == "pl"
     await store.close()
+
+
+async def test_rate_counts_per_window_and_notice_once(store: Store) -> None:
+    first = await store.count_message("r", 1000.0)
+    second = await store.count_message("r", 1001.0)
+    later = await store.count_message("r", 1015.0)  # next 10-second window, same minute
+    assert (first.burst, second.burst, later.burst) == (1, 2, 1)
+    assert later.minute == 3
+    assert await store.first_rate_notice("r") is True
+    assert await store.first_rate_notice("r") is False
+    assert (await store.count_message("other", 1000.0)).burst == 1
+
+
+async def test_erase_user_removes_profile_session_and_counters(store: Store) -> None:
+    await store.update_profile("e", lang="ar", city="Herten")
+    await store.update_session("e", misses=1, last_lang="ar")
+    await store.count_message("e", 50.0)
+    await store.first_rate_notice("e")
+    await store.update_profile("keep", lang="pl")
+    await store.erase_user("e")
+    assert await store.profile("e") == Profile()
+    assert (await store.session("e")).misses == 0
+    assert await store.first_rate_notice("e") is True
+    assert (await store.profile("keep")).lang == "pl"
+
+
+async def test_erase_user_leaves_no_redis_key(redis_url: str) -> None:
+    store = RedisStore(redis_url, 180)
+    await store.update_profile("gone", lang="ar")
+    await store.count_message("gone", 10.0)
+    await store.erase_user("gone")
+    await store.close()
+    client = redis.Redis.from_url(redis_url)
+    assert [k for k in client.scan_iter() if b"gone" in k] == []

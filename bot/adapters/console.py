@@ -25,7 +25,11 @@ def plain(reply_html: str) -> str:
 
 def show(reply: Reply, out: TextIO) -> list[str]:
     """Print a reply with numbered buttons; return the buttons' callback data by number."""
+    if reply.silent:
+        return []
     out.write(plain(reply.text) + "\n")
+    if reply.document is not None:
+        out.write(reply.document[1].decode() + "\n")
     data: list[str] = []
     for row in reply.buttons:
         for button in row:

@@ -11,6 +11,7 @@ from telegram import (
     BotCommand,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputFile,
     LinkPreviewOptions,
     Update,
 )
@@ -38,7 +39,6 @@ NON_TEXT_TYPES = (
     "sticker", "photo", "voice", "video", "video_note", "audio", "document", "animation",
     "location", "venue", "contact", "poll", "dice", "game", "story",
 )
-COMMANDS = ("start", "help", "language", "menu")
 
 
 def pseudonym(secret: str, telegram_id: int) -> str:
@@ -109,8 +109,13 @@ async def handle_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 async def send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply) -> None:
     """Send a reply; Telegram errors are logged, never fatal (429s are retried by the limiter)."""
+    if reply.silent:
+        return
     if not reply.text.strip():
         log.error("empty_reply_suppressed", topic=reply.topic)
+        return
+    if reply.document is not None:
+        await send_document(context, chat_id, reply)
         return
     try:
         await context.bot.send_message(
@@ -128,6 +133,17 @@ async def send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply) -
         log.warning("send_network_error", error=type(exc).__name__)
     except TelegramError as exc:
         log.error("send_failed", error=type(exc).__name__, message=exc.message)
+
+
+async def send_document(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply) -> None:
+    """Upload a file (never by URL) with the reply text as its caption."""
+    name, content = reply.document  # type: ignore[misc]
+    try:
+        await context.bot.send_document(
+            chat_id=chat_id, document=InputFile(content, filename=name), caption=reply.text,
+            parse_mode=ParseMode.HTML)
+    except TelegramError as exc:
+        log.error("send_document_failed", error=type(exc).__name__)
 
 
 async def log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -158,6 +174,9 @@ async def set_commands(application: Application) -> None:  # type: ignore[type-a
             BotCommand("help", s("commands.help")),
             BotCommand("language", s("commands.language")),
             BotCommand("menu", s("commands.menu")),
+            BotCommand("privacy", s("commands.privacy")),
+            BotCommand("mydata", s("commands.mydata")),
+            BotCommand("delete", s("commands.delete")),
         ]
         try:
             await application.bot.set_my_commands(commands, language_code=lang)
