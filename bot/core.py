@@ -122,6 +122,8 @@ class Conversation:
             return await languages.choose(ctx, value)
         if kind == "lp":
             return languages.picker(ctx)
+        if kind == "pv":
+            return await privacy.acknowledge(ctx)
         if kind == "del":
             return await privacy.delete(ctx, confirmed=value == "yes")
         if kind == "t" and self.content.topic(value):

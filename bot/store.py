@@ -21,6 +21,7 @@ class Profile:
     lang: str | None = None
     city: str | None = None
     audience: str | None = None
+    privacy_ok: str | None = None  # "1" once the user tapped OK under the privacy notice
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,8 @@ class RedisStore:
 
     async def profile(self, user: str) -> Profile:
         data = await self._run(self._redis.hgetall(keys.profile(user)))
-        return Profile(data.get("lang"), data.get("city"), data.get("audience"))
+        return Profile(data.get("lang"), data.get("city"), data.get("audience"),
+                       data.get("privacy_ok"))
 
     async def update_profile(self, user: str, **fields: str) -> None:
         key = keys.profile(user)
@@ -149,7 +151,8 @@ class MemoryStore:
 
     async def profile(self, user: str) -> Profile:
         data = self._profiles.get(user, {})
-        return Profile(data.get("lang"), data.get("city"), data.get("audience"))
+        return Profile(data.get("lang"), data.get("city"), data.get("audience"),
+                       data.get("privacy_ok"))
 
     async def update_profile(self, user: str, **fields: str) -> None:
         self._profiles.setdefault(user, {}).update(fields)

@@ -130,7 +130,8 @@ async def test_start_with_unsupported_language_shows_german_and_picker() -> None
     reply = await core().handle(Turn("u3", Kind.COMMAND, command="start", client_lang="pt-br"))
     assert reply.lang == "de"
     labels = reply.button_labels()
-    assert labels == [i18n.language_name(code) for code in i18n.LANGUAGES]
+    assert labels[0] == i18n.strings("de")("button.ok")  # the privacy notice's OK
+    assert labels[1:] == [i18n.language_name(code) for code in i18n.LANGUAGES]
     assert "Einfache Sprache" in labels and "Türkçe" in labels and "العربية" in labels
 
 
@@ -308,3 +309,17 @@ async def test_mydata_exports_what_is_stored() -> None:
     assert name.endswith(".json")
     assert data["profile"] == {"lang": "fa", "city": "Datteln"}
     assert reply.text == render(i18n.strings("fa")("mydata.caption"), "fa")
+
+
+async def test_first_contact_shows_privacy_notice_until_ok() -> None:
+    store = MemoryStore()
+    conversation = core(store=store)
+    first = await conversation.handle(Turn("n1", Kind.COMMAND, command="start", client_lang="ru"))
+    notice = render(i18n.strings("ru")("privacy.notice"), "ru")
+    assert notice in first.text
+    assert first.buttons[0][0].data == "pv:ok"
+    thanks = await conversation.handle(Turn("n1", Kind.BUTTON, button="pv:ok"))
+    assert thanks.text == render(i18n.strings("ru")("privacy.thanks"), "ru")
+    again = await conversation.handle(Turn("n1", Kind.COMMAND, command="start", client_lang="ru"))
+    assert notice not in again.text
+    assert all(b.data != "pv:ok" for row in again.buttons for b in row)

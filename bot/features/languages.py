@@ -23,18 +23,26 @@ def picker(ctx: Context) -> Reply:
 
 
 async def start(ctx: Context, client: str | None) -> Reply:
-    """Greet in the stored or client language; unknown client language: German plus the picker."""
+    """Greet in the stored or client language; unknown client language: German plus the picker.
+
+    On first contact the greeting carries the short privacy notice and its OK button.
+    """
     lang = ctx.profile.lang or client
     if lang is None:
         ctx = replace(ctx, lang=i18n.DEFAULT_LANGUAGE)
         greeting = answers.topic_reply(ctx, "meta.greet")
-        return replace(greeting, buttons=picker_buttons(),
-                       text=greeting.text + "\n\n" + render(ctx._("language.choose"), ctx.lang))
-    if ctx.profile.lang is None:
-        await ctx.store.update_profile(ctx.turn.user, lang=lang)
-    ctx = replace(ctx, lang=lang)
-    greeting = answers.topic_reply(ctx, "meta.greet")
-    return replace(greeting, buttons=answers.menu_buttons(ctx))
+        reply = replace(greeting, buttons=picker_buttons(),
+                        text=greeting.text + "\n\n" + render(ctx._("language.choose"), ctx.lang))
+    else:
+        if ctx.profile.lang is None:
+            await ctx.store.update_profile(ctx.turn.user, lang=lang)
+        ctx = replace(ctx, lang=lang)
+        greeting = answers.topic_reply(ctx, "meta.greet")
+        reply = replace(greeting, buttons=answers.menu_buttons(ctx))
+    if ctx.profile.privacy_ok:
+        return reply
+    return replace(reply, text=reply.text + "\n\n" + render(ctx._("privacy.notice"), ctx.lang),
+                   buttons=((Button(ctx._("button.ok"), "pv:ok"),), *reply.buttons))
 
 
 async def choose(ctx: Context, lang: str) -> Reply:

@@ -11,6 +11,13 @@ from bot.render import render
 from bot.types import Button, Reply
 
 
+async def acknowledge(ctx: Context) -> Reply:
+    """The user tapped OK under the privacy notice: remember it, show the topics."""
+    await ctx.store.update_profile(ctx.turn.user, privacy_ok="1")
+    return Reply(text=render(ctx._("privacy.thanks"), ctx.lang), lang=ctx.lang,
+                 topic="meta.privacy", buttons=answers.menu_buttons(ctx))
+
+
 def confirm_delete(ctx: Context) -> Reply:
     """Ask before erasing: one tap too many is better than a lost language choice by accident."""
     return Reply(text=render(ctx._("delete.confirm"), ctx.lang), lang=ctx.lang,
