@@ -146,13 +146,10 @@ class LanguageDetector:
         if not own:
             # Only German terms ("Ausbildung?", "azubi gehalt"): German.
             return "de" if len(words) >= 2 else None
-        for pattern, code in TELLTALE:
-            if pattern.search(" ".join(own)):
-                return code
+        # Letters unique to one language already counted in the marker scores.
         found = self._best(self._latin, " ".join(own))
-        if found is None or len(own) < 2 and found != "de":
-            return found if found and len(own) >= 2 else None
-        return found
+        # One non-German word is too little to switch the answer language.
+        return None if len(own) < 2 and found != "de" else found
 
     def _best(self, detector, text: str) -> str | None:  # type: ignore[no-untyped-def]
         words = WORD.findall(text)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -143,7 +142,7 @@ class MemoryStore:
     def __init__(self) -> None:
         self._profiles: dict[str, dict[str, str]] = {}
         self._sessions: dict[str, Session] = {}
-        self._seen: dict[int, float] = {}
+        self._seen: set[int] = set()
         self.unanswered: list[tuple[str, str, str]] = []
         self._bursts: dict[tuple[str, int], int] = {}
         self._minutes: dict[tuple[str, int], int] = {}
@@ -166,7 +165,7 @@ class MemoryStore:
     async def first_delivery(self, update_id: int) -> bool:
         if update_id in self._seen:
             return False
-        self._seen[update_id] = time.monotonic()
+        self._seen.add(update_id)
         return True
 
     async def log_unanswered(self, text: str, lang: str, day: str) -> None:

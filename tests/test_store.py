@@ -46,11 +46,6 @@ async def test_first_delivery_only_once(store: Store) -> None:
     assert await store.first_delivery(43) is True
 
 
-async def test_unanswered_is_kept(store: Store) -> None:
-    await store.log_unanswered("wo ist der bahnhof", "de", "2026-11-27")
-    await store.ping()
-
-
 async def test_redis_keys_expire(redis_url: str) -> None:
     store = RedisStore(redis_url, profile_ttl_days=2)
     await store.update_profile("t1", lang="de")
