@@ -10,8 +10,9 @@ import structlog
 
 from bot import i18n
 from bot.content import Content
-from bot.features import answers, languages, privacy
+from bot.features import answers, handover, languages, privacy
 from bot.features.context import Context
+from bot.handover.desk import Desk
 from bot.langdetect import LanguageDetector
 from bot.nlu import RasaClient
 from bot.render import clean_user_text, render
@@ -30,8 +31,9 @@ class CoreConfig:
     minute_limit: int = 20
     nlu_threshold: float = 0.45
     # Recall matters more than precision for crisis messages: a lower bar than for other topics.
-    crisis_threshold: float = 0.3
+    crisis_threshold: float = 0.2
     max_text_chars: int = 1500
+    topics_kept: int = 5  # recent topics remembered for the case card
 
 
 class Conversation:
@@ -44,12 +46,14 @@ class Conversation:
         nlu: RasaClient,
         detector: LanguageDetector,
         config: CoreConfig = CoreConfig(),
+        desk: Desk | None = None,
     ) -> None:
         self.content = content
         self.store = store
         self.nlu = nlu
         self.detector = detector
         self.config = config
+        self.desk = desk  # None: no staff groups configured, handover explains the offices
 
     async def handle(self, turn: Turn) -> Reply:
         """Answer one turn; a store outage becomes a short apology, never a crash."""
@@ -59,13 +63,17 @@ class Conversation:
             log.error("store_unavailable", error=str(exc), user=turn.user)
             lang = i18n.normalise(turn.client_lang) or i18n.DEFAULT_LANGUAGE
             s = i18n.strings(lang)
-            return Reply(text=s("error.store_unavailable"), lang=lang, topic="error")
+            # The adapter keeps the turn and handles it again when the store is back.
+            return Reply(text=s("error.store_unavailable"), lang=lang, topic="error",
+                         actions=("retry",))
 
     async def _handle(self, turn: Turn) -> Reply:
         profile = await self.store.profile(turn.user)
         session = await self.store.session(turn.user)
         client = i18n.normalise(turn.client_lang)
-        count = await self.store.count_message(turn.user, time.time())
+        # Buttons count only per minute: tapping through a menu fast is not a flood.
+        count = await self.store.count_message(turn.user, time.time(),
+                                               burst=turn.kind is not Kind.BUTTON)
         if count.burst > self.config.burst_limit or count.minute > self.config.minute_limit:
             lang = profile.lang or session.last_lang or client or i18n.DEFAULT_LANGUAGE
             log.info("rate_limited", user=turn.user)
@@ -73,7 +81,16 @@ class Conversation:
                 s = i18n.strings(lang)
                 return Reply(text=render(s("rate.limited"), lang), lang=lang, topic="rate_limited")
             return Reply(text="", lang=lang, topic="rate_limited", silent=True)
+        if profile.inactive:
+            await self.store.update_profile(turn.user, inactive="")  # back after blocking us
 
+        if self.desk is not None and turn.kind is not Kind.BUTTON:
+            case = await self.desk.active_case(turn.user)
+            if case is not None:
+                ctx = self._context(turn, case.lang, profile, session)
+                reply = await handover.in_case(ctx, self.desk, case)
+                if reply is not None:
+                    return reply
         if turn.kind is Kind.COMMAND:
             return await self._command(turn, profile, session, client)
         if turn.kind is Kind.BUTTON:
@@ -93,6 +110,7 @@ class Conversation:
         log.warning("crisis_detected", user=ctx.turn.user, lang=ctx.lang)
         await self.store.update_session(ctx.turn.user, misses=0, last_lang=ctx.lang)
         reply = answers.topic_reply(ctx, CRISIS_TOPIC)
+        reply = await handover.urgent(ctx, self.desk, reply)
         return replace(reply, handover=True, actions=("handover.urgent",),
                        confidence=round(confidence, 4))
 
@@ -113,7 +131,12 @@ class Conversation:
         if turn.command == "delete":
             return privacy.confirm_delete(ctx)
         if turn.command == "mydata":
-            return await privacy.export(ctx)
+            return await privacy.export(ctx, self.desk)
+        if turn.command == "end":
+            return Reply(text=render(ctx._("handover.no_case"), ctx.lang), lang=lang,
+                         topic="menu", buttons=answers.menu_buttons(ctx))
+        if turn.command in {"person", "human"}:
+            return await handover.begin(ctx, self.desk, handover.Role.COUNSELLOR)
         return answers.unknown_command(ctx)
 
     async def _button(self, turn: Turn, ctx: Context) -> Reply:
@@ -125,7 +148,13 @@ class Conversation:
         if kind == "pv":
             return await privacy.acknowledge(ctx)
         if kind == "del":
-            return await privacy.delete(ctx, confirmed=value == "yes")
+            return await privacy.delete(ctx, confirmed=value == "yes", desk=self.desk)
+        if kind in {"ho", "r"}:
+            return await handover.button(ctx, self.desk, turn.button)
+        if kind == "ag":
+            return await handover.choose_age(ctx, value)
+        if kind == "t" and value in handover.ROLE_OF_TOPIC:
+            return await handover.begin(ctx, self.desk, handover.ROLE_OF_TOPIC[value])
         if kind == "t" and self.content.topic(value):
             return answers.topic_reply(ctx, value)
         if kind == "c" and self.content.directory is not None:
@@ -147,6 +176,9 @@ class Conversation:
         ctx = self._context(turn, lang, profile, session)
         if not text:
             return answers.not_text(ctx)
+        if self.desk is not None:
+            # Kept briefly so that a person taking a case sees what the user asked.
+            await self.store.remember_message(turn.user, text)
         if self.content.crisis.match(text):
             # The phrase layer answers at once, also when Rasa is down or the text is long.
             return await self._crisis(ctx, confidence=1.0)
@@ -165,8 +197,15 @@ class Conversation:
         if not confident and parse.entities.get("occupation") in self.content.occupations:
             # "Chemikant?" alone is unclear as a sentence but clear as a question.
             confident, topic = True, self.content.topic("careers.occupation")
-        if confident and topic is not None:
+        if confident and topic is not None and topic.id in handover.ROLE_OF_TOPIC:
             await self.store.update_session(turn.user, misses=0, last_lang=lang)
+            return _with_confidence(
+                await handover.begin(ctx, self.desk, handover.ROLE_OF_TOPIC[topic.id]),
+                parse.confidence)
+        if confident and topic is not None:
+            topics = [t for t in session.topics if t != topic.id][-(self.config.topics_kept - 1):]
+            await self.store.update_session(turn.user, misses=0, last_lang=lang,
+                                            topics=",".join([*topics, topic.id]))
             reply = answers.topic_reply(ctx, topic.id, city=city,
                                         occupation=parse.entities.get("occupation"))
             return _with_confidence(reply, parse.confidence)

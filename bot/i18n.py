@@ -49,18 +49,18 @@ def normalise(code: str | None) -> str | None:
 
 
 @cache
-def _translations(lang: str) -> Translations:
-    mo = LOCALE_DIR / catalog_name(lang) / "LC_MESSAGES" / f"{DOMAIN}.mo"
+def _translations(lang: str, domain: str = DOMAIN) -> Translations:
+    mo = LOCALE_DIR / catalog_name(lang) / "LC_MESSAGES" / f"{domain}.mo"
     if mo.exists():
         with mo.open("rb") as handle:
-            return Translations(handle, domain=DOMAIN)
+            return Translations(handle, domain=domain)
     # Running from a checkout before `make i18n`: read the .po directly.
     po = mo.with_suffix(".po")
     if not po.exists():
         raise FileNotFoundError(f"no catalog for {lang!r} in {LOCALE_DIR}")
     with po.open("rb") as handle:
         catalog = read_po(handle, locale=None)
-    translations = Translations(domain=DOMAIN)
+    translations = Translations(domain=domain)
     translations._catalog = {  # noqa: SLF001 - fill a gettext catalog from the parsed .po
         message.id: message.string for message in catalog if message.id and message.string
     }
@@ -83,6 +83,16 @@ class Strings:
 
     def date(self, value: dt.date) -> str:
         return format_date(value, format="medium", locale=babel_locale(self.lang))
+
+
+STAFF_DOMAIN = "staff"
+STAFF_LANGUAGE = "de"
+
+
+def staff_text(key: str, **params: object) -> str:
+    """A sentence for staff in the staff groups; staff work in German (the `staff` catalog)."""
+    text = _translations(STAFF_LANGUAGE, STAFF_DOMAIN).gettext(key)
+    return text.format(**params) if params else text
 
 
 def strings(lang: str) -> Strings:

@@ -17,15 +17,23 @@ FOLD = str.maketrans({
     "ă": "a", "â": "a", "î": "i", "ș": "s", "ț": "t", "ţ": "t",
     "أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه", "ى": "ی", "ي": "ی", "ك": "ک",
     "ё": "е", "ć": "c", "\u200c": " ", "’": "'", "ʼ": "'",
+    # "İ".lower() leaves a combining dot; Ukrainian і is often typed as a Latin i.
+    "\u0307": "", "і": "i",
 })
 SPACES = re.compile(r"\s+")
-TATWEEL_AND_MARKS = re.compile(r"[\u0640\u064b-\u065f]")
+TATWEEL_AND_MARKS = re.compile(r"[\u0640\u064b-\u065f\u0670]")
+# German typed without umlauts ("schlaegt") reads like the folded form ("schlagt").
+UMLAUT_SPELLING = re.compile(r"(?<=[a-z])(ae|oe|ue)")
 
 
 def normalise(text: str) -> str:
-    """Lower-case, fold diacritics and letter variants, squeeze spaces."""
+    """Lower-case, fold diacritics and letter variants, punctuation to spaces, squeeze spaces.
+
+    Phrases are normalised the same way when loaded, so both sides always match in form."""
     text = unicodedata.normalize("NFC", text).lower().translate(FOLD)
     text = TATWEEL_AND_MARKS.sub("", text)
+    text = UMLAUT_SPELLING.sub(lambda m: m.group(0)[0], text)
+    text = "".join(" " if unicodedata.category(c).startswith("P") else c for c in text)
     return SPACES.sub(" ", text).strip()
 
 

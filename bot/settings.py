@@ -27,7 +27,27 @@ class Settings(BaseSettings):
     redis_url: str = "redis://127.0.0.1:6379/0"
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_timeout: float = Field(default=1.5, gt=0, le=30)
+    # Handover: the staff supergroups (forum topics on, bot admin with "manage topics").
     counsellor_chat_id: int | None = None
+    peer_chat_id: int | None = None
+    staff_file: Path = ROOT / "staff.yml"
+    # Office hours in Europe/Berlin ("Mo-Fr 09:00-17:00; Sa 10:00-13:00" or "24/7"); public
+    # holidays of `holiday_region` (NW = NRW) are closed.
+    counsellor_hours: str = "Mo-Fr 09:00-17:00"
+    peer_hours: str = "Mo-Fr 15:00-19:00"
+    holiday_region: str = "NW"
+    # An unclaimed case is announced again after this many minutes (within office hours).
+    reannounce_minutes: float = Field(default=15, gt=0)
+    # Open cases without a message for this long are closed, with a notice to both sides.
+    case_idle_days: float = Field(default=7, gt=0)
+    # Closed cases are anonymised (and their forum topic deleted) after this many days.
+    case_retention_days: float = Field(default=90, gt=0)
+    # Asking for a person again within this many days reopens the last case.
+    case_reopen_days: float = Field(default=7, ge=0)
+    blocked_days: float = Field(default=90, gt=0)
+    # The user's last messages (shown on a new case card) expire after this many days.
+    snippet_ttl_days: float = Field(default=30, gt=0)
+    sweep_seconds: float = Field(default=60, gt=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     webhook_url: str | None = None
     webhook_listen: str = "0.0.0.0"
@@ -46,6 +66,14 @@ class Settings(BaseSettings):
     @classmethod
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("counsellor_hours", "peer_hours")
+    @classmethod
+    def _hours(cls, value: str) -> str:
+        from bot.handover.hours import OfficeHours  # noqa: PLC0415 - avoid an import cycle
+
+        _ = OfficeHours(value).windows  # raises HoursError (a ValueError) when unreadable
+        return value
 
     @field_validator("redis_url")
     @classmethod

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Protocol
 
 import redis.asyncio as aioredis
@@ -21,12 +21,30 @@ class Profile:
     city: str | None = None
     audience: str | None = None
     privacy_ok: str | None = None  # "1" once the user tapped OK under the privacy notice
+    age: str | None = None  # optional age group: u16, 16_17, 18_26, parent
+    inactive: str | None = None  # "1" after Telegram said the user blocked the bot
+
+    @classmethod
+    def from_fields(cls, data: dict[str, str]) -> Profile:
+        return cls(**{k: data.get(k) for k in PROFILE_FIELDS})
+
+
+PROFILE_FIELDS = ("lang", "city", "audience", "privacy_ok", "age", "inactive")
 
 
 @dataclass(frozen=True)
 class Session:
     misses: int = 0
     last_lang: str | None = None
+    topics: tuple[str, ...] = ()  # topics answered lately, newest last (for the case card)
+    ho_role: str | None = None  # a handover being prepared: the role asked for ...
+    ho_about: str | None = None  # ... and what it is about ("-": something else)
+
+    @classmethod
+    def from_fields(cls, data: dict[str, str]) -> Session:
+        return cls(int(data.get("misses", 0)), data.get("last_lang"),
+                   tuple(filter(None, data.get("topics", "").split(","))),
+                   data.get("ho_role") or None, data.get("ho_about") or None)
 
 
 @dataclass(frozen=True)
@@ -38,16 +56,20 @@ class RateCount:
 
 
 BURST_SECONDS = 10
+SNIPPETS_KEPT = 5  # the user's last messages shown on a case card
+MAX_SNIPPET = 500
 
 
 class Store(Protocol):
     async def profile(self, user: str) -> Profile: ...
     async def update_profile(self, user: str, **fields: str) -> None: ...
     async def session(self, user: str) -> Session: ...
-    async def update_session(self, user: str, *, misses: int, last_lang: str) -> None: ...
+    async def update_session(self, user: str, **fields: str | int) -> None: ...
+    async def remember_message(self, user: str, text: str) -> None: ...
+    async def recent_messages(self, user: str) -> list[str]: ...
     async def first_delivery(self, update_id: int) -> bool: ...
     async def log_unanswered(self, text: str, lang: str, day: str) -> None: ...
-    async def count_message(self, user: str, now: float) -> RateCount: ...
+    async def count_message(self, user: str, now: float, burst: bool = True) -> RateCount: ...
     async def first_rate_notice(self, user: str) -> bool: ...
     async def erase_user(self, user: str) -> None: ...
     async def ping(self) -> None: ...
@@ -57,12 +79,14 @@ class Store(Protocol):
 class RedisStore:
     """State in Redis so that several bot processes serve one user base."""
 
-    def __init__(self, url: str, profile_ttl_days: int, unanswered_ttl_days: int = 90) -> None:
+    def __init__(self, url: str, profile_ttl_days: int, unanswered_ttl_days: int = 90,
+                 snippet_ttl_days: float = 30) -> None:
         self._redis = aioredis.from_url(
             url, decode_responses=True, socket_timeout=2, socket_connect_timeout=2
         )
         self._profile_ttl = profile_ttl_days * 86400
         self._unanswered_ttl = unanswered_ttl_days * 86400
+        self._snippet_ttl = int(snippet_ttl_days * 86400)
 
     async def _run(self, coro):  # type: ignore[no-untyped-def]
         try:
@@ -71,9 +95,7 @@ class RedisStore:
             raise StoreUnavailable(type(exc).__name__) from exc
 
     async def profile(self, user: str) -> Profile:
-        data = await self._run(self._redis.hgetall(keys.profile(user)))
-        return Profile(data.get("lang"), data.get("city"), data.get("audience"),
-                       data.get("privacy_ok"))
+        return Profile.from_fields(await self._run(self._redis.hgetall(keys.profile(user))))
 
     async def update_profile(self, user: str, **fields: str) -> None:
         key = keys.profile(user)
@@ -83,15 +105,25 @@ class RedisStore:
             await self._run(pipe.execute())
 
     async def session(self, user: str) -> Session:
-        data = await self._run(self._redis.hgetall(keys.session(user)))
-        return Session(int(data.get("misses", 0)), data.get("last_lang"))
+        return Session.from_fields(await self._run(self._redis.hgetall(keys.session(user))))
 
-    async def update_session(self, user: str, *, misses: int, last_lang: str) -> None:
+    async def update_session(self, user: str, **fields: str | int) -> None:
         key = keys.session(user)
         async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.hset(key, mapping={"misses": misses, "last_lang": last_lang})
+            pipe.hset(key, mapping=fields)
             pipe.expire(key, keys.SESSION_TTL)
             await self._run(pipe.execute())
+
+    async def remember_message(self, user: str, text: str) -> None:
+        key = keys.history(user)
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.rpush(key, text[:MAX_SNIPPET])
+            pipe.ltrim(key, -SNIPPETS_KEPT, -1)
+            pipe.expire(key, self._snippet_ttl)
+            await self._run(pipe.execute())
+
+    async def recent_messages(self, user: str) -> list[str]:
+        return list(await self._run(self._redis.lrange(keys.history(user), 0, -1)))
 
     async def first_delivery(self, update_id: int) -> bool:
         created = await self._run(
@@ -106,16 +138,21 @@ class RedisStore:
             pipe.expire(key, self._unanswered_ttl)
             await self._run(pipe.execute())
 
-    async def count_message(self, user: str, now: float) -> RateCount:
+    async def count_message(self, user: str, now: float, burst: bool = True) -> RateCount:
+        """Count one message in the current 10-second and minute windows (burst=False: only
+        the minute, for button taps)."""
         burst_key = keys.rate(user, f"b{int(now // BURST_SECONDS)}")
         minute_key = keys.rate(user, f"m{int(now // 60)}")
         async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.incr(burst_key)
+            if burst:
+                pipe.incr(burst_key)
+            else:
+                pipe.get(burst_key)
             pipe.expire(burst_key, BURST_SECONDS * 2)
             pipe.incr(minute_key)
             pipe.expire(minute_key, 120)
-            burst, _, minute, _ = await self._run(pipe.execute())
-        return RateCount(int(burst), int(minute))
+            in_burst, _, minute, _ = await self._run(pipe.execute())
+        return RateCount(int(in_burst or 0), int(minute))
 
     async def first_rate_notice(self, user: str) -> bool:
         return bool(await self._run(self._redis.set(keys.rate_notice(user), 1, nx=True, ex=60)))
@@ -127,7 +164,7 @@ class RedisStore:
         except (RedisError, OSError) as exc:
             raise StoreUnavailable(type(exc).__name__) from exc
         await self._run(self._redis.delete(keys.profile(user), keys.session(user),
-                                           keys.rate_notice(user), *stale))
+                                           keys.rate_notice(user), keys.history(user), *stale))
 
     async def ping(self) -> None:
         await self._run(self._redis.ping())
@@ -147,11 +184,10 @@ class MemoryStore:
         self._bursts: dict[tuple[str, int], int] = {}
         self._minutes: dict[tuple[str, int], int] = {}
         self._noticed: set[str] = set()
+        self._history: dict[str, list[str]] = {}
 
     async def profile(self, user: str) -> Profile:
-        data = self._profiles.get(user, {})
-        return Profile(data.get("lang"), data.get("city"), data.get("audience"),
-                       data.get("privacy_ok"))
+        return Profile.from_fields(self._profiles.get(user, {}))
 
     async def update_profile(self, user: str, **fields: str) -> None:
         self._profiles.setdefault(user, {}).update(fields)
@@ -159,8 +195,20 @@ class MemoryStore:
     async def session(self, user: str) -> Session:
         return self._sessions.get(user, Session())
 
-    async def update_session(self, user: str, *, misses: int, last_lang: str) -> None:
-        self._sessions[user] = Session(misses, last_lang)
+    async def update_session(self, user: str, **fields: str | int) -> None:
+        current = {k: v for k, v in asdict(self._sessions.get(user, Session())).items()
+                   if v is not None}
+        current["topics"] = ",".join(current.get("topics", ()))
+        current.update({k: str(v) for k, v in fields.items()})
+        self._sessions[user] = Session.from_fields(current)
+
+    async def remember_message(self, user: str, text: str) -> None:
+        history = self._history.setdefault(user, [])
+        history.append(text[:MAX_SNIPPET])
+        del history[:-SNIPPETS_KEPT]
+
+    async def recent_messages(self, user: str) -> list[str]:
+        return list(self._history.get(user, []))
 
     async def first_delivery(self, update_id: int) -> bool:
         if update_id in self._seen:
@@ -171,9 +219,9 @@ class MemoryStore:
     async def log_unanswered(self, text: str, lang: str, day: str) -> None:
         self.unanswered.append((day, lang, text))
 
-    async def count_message(self, user: str, now: float) -> RateCount:
+    async def count_message(self, user: str, now: float, burst: bool = True) -> RateCount:
         burst_key, minute_key = (user, int(now // BURST_SECONDS)), (user, int(now // 60))
-        self._bursts[burst_key] = self._bursts.get(burst_key, 0) + 1
+        self._bursts[burst_key] = self._bursts.get(burst_key, 0) + int(burst)
         self._minutes[minute_key] = self._minutes.get(minute_key, 0) + 1
         return RateCount(self._bursts[burst_key], self._minutes[minute_key])
 
@@ -186,6 +234,7 @@ class MemoryStore:
     async def erase_user(self, user: str) -> None:
         self._profiles.pop(user, None)
         self._sessions.pop(user, None)
+        self._history.pop(user, None)
         self._noticed.discard(user)
 
     async def ping(self) -> None:

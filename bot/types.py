@@ -25,6 +25,11 @@ class Turn:
     client_lang: str | None = None  # Telegram's language_code
     content_type: str = ""  # for Kind.OTHER: sticker, photo, voice ...
     lang: str | None = None  # an explicit answer language (`ask --lang`), overrides detection
+    # Where the message came from, only to relay it into a case and to deliver staff replies;
+    # the core never shows or logs these.
+    chat: int = 0
+    message_id: int = 0
+    edited: bool = False
 
 
 @dataclass(frozen=True)
@@ -49,3 +54,19 @@ class Reply:
 
     def button_labels(self) -> list[str]:
         return [b.label for row in self.buttons for b in row]
+
+
+@dataclass(frozen=True)
+class StaffTurn:
+    """Something a staff member did in a staff group: wrote in a case topic or pressed a button."""
+
+    group: int  # the staff group's chat id
+    thread: int  # forum topic id; 0 for the group's General topic
+    actor: int  # the staff member's Telegram user id (0: anonymous admin or a channel)
+    kind: Kind
+    text: str = ""  # message text or media caption
+    command: str = ""
+    args: str = ""  # what follows the command
+    button: str = ""
+    content_type: str = ""  # for Kind.OTHER
+    message_id: int = 0

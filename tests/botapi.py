@@ -29,14 +29,18 @@ class Call:
     at: float = field(default_factory=time.monotonic)
 
 
+TOKEN = "123456:TEST-token"
+
+
 class BotApiStandIn:
-    def __init__(self, token: str = "123456:TEST-token") -> None:
+    def __init__(self, token: str = TOKEN) -> None:
         self.token = token
         self.calls: list[Call] = []
         self.polls = 0  # getUpdates requests served (not recorded as calls: there are many)
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1000)
         self._message_ids = itertools.count(1)
+        self._thread_ids = itertools.count(501)
         self._cond = threading.Condition()
         # method -> list of canned error responses to return before succeeding
         self.failures: dict[str, list[dict[str, Any]]] = {}
@@ -67,6 +71,17 @@ class BotApiStandIn:
         with self._cond:
             self._updates.append(update)
             self._cond.notify_all()
+
+    def made(self, method: str, chat_id: int | None = None) -> list[Call]:
+        """Every call of one method (optionally to one chat)."""
+        with self._cond:
+            return [c for c in self.calls if c.method == method
+                    and (chat_id is None or int(c.params.get("chat_id", 0)) == chat_id)]
+
+    def wait_call(self, method: str, predicate=lambda c: True,  # type: ignore[no-untyped-def]
+                  timeout: float = 20.0) -> Call:
+        """The first call of `method` matching `predicate` (waits for it)."""
+        return self.wait_for(lambda c: c.method == method and predicate(c), timeout)[0]
 
     def sent(self, chat_id: int | None = None) -> list[Call]:
         with self._cond:
@@ -123,6 +138,13 @@ class BotApiStandIn:
                 self.polls += 1
                 self._cond.notify_all()
             return {"ok": True, "result": self._get_updates(params)}
+        if method == "createForumTopic":
+            with self._cond:
+                thread = next(self._thread_ids)
+                self.calls.append(Call(method, {**params, "_thread": thread}))
+                self._cond.notify_all()
+            return {"ok": True, "result": {"message_thread_id": thread,
+                                           "name": params.get("name", ""), "icon_color": 7322096}}
         with self._cond:
             self.calls.append(Call(method, params))
             self._cond.notify_all()
@@ -130,11 +152,26 @@ class BotApiStandIn:
             return {"ok": True, "result": BOT_USER}
         if method in ("sendMessage", "editMessageText", "sendPhoto", "sendDocument"):
             chat_id = int(params.get("chat_id", 0))
-            return {"ok": True, "result": {
+            result = {
                 "message_id": next(self._message_ids), "date": int(time.time()),
                 "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
                 "from": BOT_USER, "text": params.get("text", ""),
-            }}
+            }
+            if params.get("message_thread_id"):
+                result.update(message_thread_id=int(params["message_thread_id"]),
+                              is_topic_message=True)
+            return {"ok": True, "result": result}
+        if method == "copyMessage":
+            return {"ok": True, "result": {"message_id": next(self._message_ids)}}
+        if method == "getChat":
+            chat_id = int(params.get("chat_id", 0))
+            return {"ok": True, "result": {"id": chat_id, "type": "private",
+                                           "first_name": "Test", "username": f"user{chat_id}",
+                                           "accent_color_id": 0, "max_reaction_count": 11,
+                                           "accepted_gift_types": {
+                                               "unlimited_gifts": False, "limited_gifts": False,
+                                               "unique_gifts": False,
+                                               "premium_subscription": False}}}
         return {"ok": True, "result": True}
 
     def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -239,3 +276,41 @@ def button_press(chat_id: int, data: str, language_code: str | None = "de") -> d
         "message": {"message_id": 1, "date": int(time.time()), "text": "…",
                     "chat": {"id": chat_id, "type": "private"}, "from": BOT_USER},
     }}
+
+
+def _group_chat(group_id: int) -> dict[str, Any]:
+    return {"id": group_id, "type": "supergroup", "title": "Lotse Team", "is_forum": True}
+
+
+def _staff_user(user_id: int, name: str) -> dict[str, Any]:
+    return {"id": user_id, "is_bot": False, "first_name": name, "language_code": "de"}
+
+
+def group_message(group_id: int, thread: int, user_id: int, name: str = "Staff",
+                  text: str | None = None, **extra: Any) -> dict[str, Any]:
+    """A message in a staff supergroup's forum topic (thread 0: the General topic)."""
+    message: dict[str, Any] = {
+        "message_id": int(time.time() * 1000) % 1_000_000, "date": int(time.time()),
+        "chat": _group_chat(group_id), "from": _staff_user(user_id, name),
+    }
+    if thread:
+        message.update(message_thread_id=thread, is_topic_message=True)
+    if text is not None:
+        message["text"] = text
+        if text.startswith("/"):
+            message["entities"] = [{"type": "bot_command", "offset": 0,
+                                    "length": len(text.split()[0])}]
+    message.update(extra)
+    return {"message": message}
+
+
+def group_button(group_id: int, thread: int, user_id: int, data: str,
+                 name: str = "Staff") -> dict[str, Any]:
+    """A staff member pressing an inline button under a bot message in a forum topic."""
+    message: dict[str, Any] = {"message_id": 1, "date": int(time.time()), "text": "…",
+                               "chat": _group_chat(group_id), "from": BOT_USER}
+    if thread:
+        message.update(message_thread_id=thread, is_topic_message=True)
+    return {"callback_query": {"id": str(int(time.time() * 1e6)),
+                               "from": _staff_user(user_id, name), "chat_instance": "2",
+                               "data": data, "message": message}}

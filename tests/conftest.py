@@ -104,6 +104,10 @@ def rasa_url() -> str:
 @pytest.fixture
 def bot_env(redis_url: str, rasa_url: str) -> dict[str, str]:
     """Environment for a real bot process: test Redis, real Rasa, no token from the developer."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_"))}
-    env.update(REDIS_URL=redis_url, RASA_URL=rasa_url, LOG_LEVEL="INFO", PYTHONUNBUFFERED="1")
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("TELEGRAM_", "WEBHOOK_", "PSEUDONYM_", "COUNSELLOR_", "PEER_",
+                                "STAFF_"))}
+    # A generous Rasa timeout: a busy CI machine must not turn answers into fallbacks.
+    env.update(REDIS_URL=redis_url, RASA_URL=rasa_url, LOG_LEVEL="INFO", PYTHONUNBUFFERED="1",
+               RASA_TIMEOUT="5")
     return env

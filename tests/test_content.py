@@ -116,6 +116,10 @@ def test_every_topic_answers_in_every_language_through_ask(lang: str, rasa_url: 
             text, text_lang = answer.text(lang)
             assert text_lang == lang
             starts.append(render(text.splitlines()[0], lang))
+        if topic_id in ("handover.human", "handover.peer"):
+            # Without staff groups (as in `ask`) the bot says so and names offices instead;
+            # the topic text introduces the handover in Telegram (tests/test_handover_e2e.py).
+            starts = [render(i18n.strings(lang)("handover.unavailable"), lang)]
         assert any(start in reply["reply"] for start in starts), topic_id
 
 

@@ -110,11 +110,14 @@ async def test_unanswered_questions_are_kept_without_user() -> None:
     assert "x9" not in repr(store.unanswered)
 
 
-async def test_handover_topic_flags_handover() -> None:
+async def test_handover_without_staff_groups_says_so_and_names_offices() -> None:
     nlu = ScriptedNLU(Parse("handover.human", 0.97))
     reply = await core(nlu).handle(text_turn("Ich will mit einem Menschen sprechen"))
-    assert reply.handover is True
-    assert first_line("handover.human", "de") in reply.text
+    assert reply.handover is True and reply.topic == "handover.human"
+    assert reply.actions == ("handover.unavailable",)
+    assert i18n.strings("de")("handover.unavailable") in reply.text
+    # No city known yet: the city buttons lead to that city's counselling offices.
+    assert any(b.data.startswith("c:") for row in reply.buttons for b in row)
 
 
 async def test_start_uses_client_language_and_stores_it() -> None:
@@ -318,8 +321,24 @@ async def test_first_contact_shows_privacy_notice_until_ok() -> None:
     notice = render(i18n.strings("ru")("privacy.notice"), "ru")
     assert notice in first.text
     assert first.buttons[0][0].data == "pv:ok"
-    thanks = await conversation.handle(Turn("n1", Kind.BUTTON, button="pv:ok"))
-    assert thanks.text == render(i18n.strings("ru")("privacy.thanks"), "ru")
+    age = await conversation.handle(Turn("n1", Kind.BUTTON, button="pv:ok"))
+    assert age.text == render(i18n.strings("ru")("age.ask"), "ru")  # optional, skippable
+    assert [b.data for row in age.buttons for b in row] == [
+        "ag:u16", "ag:16_17", "ag:18_26", "ag:parent", "ag:-"]
     again = await conversation.handle(Turn("n1", Kind.COMMAND, command="start", client_lang="ru"))
     assert notice not in again.text
     assert all(b.data != "pv:ok" for row in again.buttons for b in row)
+
+
+async def test_age_group_is_optional_and_parents_get_the_parents_wording() -> None:
+    store = MemoryStore()
+    conversation = core(store=store)
+    skipped = await conversation.handle(Turn("a1", Kind.BUTTON, button="ag:-"))
+    assert skipped.topic == "menu" and (await store.profile("a1")).age is None
+    await conversation.handle(Turn("a2", Kind.BUTTON, button="ag:parent"))
+    profile = await store.profile("a2")
+    assert (profile.age, profile.audience) == ("parent", "parent")
+    await conversation.handle(Turn("a3", Kind.BUTTON, button="ag:16_17"))
+    assert (await store.profile("a3")).audience == "young"
+    await conversation.handle(Turn("a4", Kind.BUTTON, button="ag:42"))
+    assert (await store.profile("a4")).age is None
