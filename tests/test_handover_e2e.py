@@ -37,13 +37,13 @@ CONTENT = load_content(ROOT / "content")
 
 COUNSELLORS = -1001000000001
 PEERS = -1001000000002
-AYSE, JONAS, MERT, STRANGER = 9001, 9002, 9101, 9999
+AYSE, JONAS, MERT, STRANGER = 7300001, 7300002, 7300101, 7300999
 TOKEN_SECRET = TOKEN  # no PSEUDONYM_KEY in tests: the bot token keys the pseudonyms
 STAFF_FILE = """
 staff:
-  - {id: 9001, role: counsellor, name: Ayşe, languages: [tr, de], cities: [Gelsenkirchen]}
-  - {id: 9002, role: counsellor, name: Jonas, languages: [de, en]}
-  - {id: 9101, role: peer, name: Mert, languages: [tr, de, en], cities: [Bottrop]}
+  - {id: 7300001, role: counsellor, name: Ayşe, languages: [tr, de], cities: [Gelsenkirchen]}
+  - {id: 7300002, role: counsellor, name: Jonas, languages: [de, en]}
+  - {id: 7300101, role: peer, name: Mert, languages: [tr, de, en], cities: [Bottrop]}
 """
 
 
@@ -116,7 +116,7 @@ def to_user(api: BotApiStandIn, chat: int, contains: str) -> Call:
 
 def test_turkish_parent_reaches_a_turkish_speaking_counsellor(api: BotApiStandIn,
                                                                bot: BotProcess) -> None:
-    parent = 201
+    parent = 734512201
     api.push(private_message(parent, "/start", language_code="tr"))
     api.wait_sent(parent, 1)
     api.push(button_press(parent, "pv:ok", language_code="tr"))
@@ -145,7 +145,7 @@ def test_turkish_parent_reaches_a_turkish_speaking_counsellor(api: BotApiStandIn
     assert "Çıraklık ne kadar sürer?" in text_of(card)  # last messages, original language
     assert f"tg://user?id={AYSE}" in text_of(card)  # she speaks Turkish: asked first
     assert f"tg://user?id={JONAS}" not in text_of(card)
-    assert "201" not in text_of(card) and "Test" not in text_of(card)  # pseudonymous
+    assert str(parent) not in text_of(card) and "Test" not in text_of(card)  # pseudonymous
     status = to_user(api, parent, ui("handover.opened_counsellor", "tr"))
     assert "ho:end" in buttons_of(status)
     case_id = name.split()[0][1:]
@@ -185,6 +185,11 @@ def test_turkish_parent_reaches_a_turkish_speaking_counsellor(api: BotApiStandIn
     assert answer.params["parse_mode"] == "HTML"
     assert len([c for c in api.sent(COUNSELLORS) if "Ausbildung ne kadar" in text_of(c)]) == 0
     assert len(api.sent(COUNSELLORS)) == relayed_before
+    # Logs: no message text, no Telegram ids of the parent or the staff.
+    log = bot.log()
+    for secret in ("Çıraklık", "Okul karnesi", "Genelde 3 yıl", "besorgt", str(parent),
+                   str(AYSE), "Ayşe"):
+        assert secret not in log, secret
 
 
 def test_killing_the_bot_mid_case_loses_no_message(api: BotApiStandIn,

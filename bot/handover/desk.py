@@ -41,6 +41,8 @@ STAFF_ALIASES = {
     "schliessen": "close", "block": "block", "sperren": "block", "note": "note", "notiz": "note",
 }
 MAX_EXPECTED_WAIT = 8 * 3600
+# Telegram allows 4096 characters; escaping and the name line need room.
+RELAY_CHARS = 3500
 
 
 @dataclass(frozen=True)
@@ -182,8 +184,9 @@ class Desk:
         """Put what the user sent into the case topic; False if Telegram refused it."""
         if turn.kind is Kind.TEXT:
             prefix = "✏️ " if turn.edited else "💬 "
-            sent = await self.messenger.send(
-                case.group, prefix + html.escape(clean_user_text(turn.text)), thread=case.thread)
+            text = clean_user_text(turn.text)[:RELAY_CHARS]
+            sent = await self.messenger.send(case.group, prefix + html.escape(text),
+                                             thread=case.thread)
         else:
             sent = await self.messenger.copy(case.group, turn.chat, turn.message_id,
                                              thread=case.thread)
@@ -411,7 +414,7 @@ class Desk:
     async def _relay_to_user(self, case: Case, member: StaffMember, turn: StaffTurn) -> None:
         header = f"<b>{render(self._who(member, case.lang), case.lang)}</b>"
         if turn.kind is Kind.TEXT:
-            ok = await self._to_user(case, f"{header}\n{html.escape(turn.text)}")
+            ok = await self._to_user(case, f"{header}\n{html.escape(turn.text[:RELAY_CHARS])}")
         elif turn.content_type in NO_CAPTION:
             ok = await self._to_user(case, header) and await self._copy_to_user(case, turn)
         else:
