@@ -36,6 +36,8 @@ PERSIAN_LETTERS = re.compile(r"[پژیک]")
 PERSIAN_WEAK = re.compile(r"[گچ]")
 ARABIC_LETTERS = re.compile(r"[يكةىأإؤئ]")
 UKRAINIAN_LETTERS = re.compile(r"[іїєґІЇЄҐ]")
+RUSSIAN_LETTERS = re.compile(r"[ыэёЫЭЁ]")
+BULGARIAN_HARD_SIGN = re.compile(r"[ъЪ]")
 # Letters that only one Latin-script language of ours uses settle short messages.
 TELLTALE = (
     (re.compile(r"[ğışİŞĞ]"), "tr"),
@@ -97,8 +99,14 @@ class LanguageDetector:
         if ARABIC_SCRIPT.search(text):
             return self._arabic_script(text)
         if CYRILLIC.search(text):
-            if UKRAINIAN_LETTERS.search(text):
-                return "uk"
+            # Letters only one of the three uses: і ї є ґ Ukrainian; ы э ё Russian; ъ is
+            # everyday Bulgarian (съм, във, къде) but rare in Russian and absent in Ukrainian.
+            letters = {"uk": len(UKRAINIAN_LETTERS.findall(text)),
+                       "ru": len(RUSSIAN_LETTERS.findall(text)),
+                       "bg": len(BULGARIAN_HARD_SIGN.findall(text)) * 0.5}
+            best = max(letters, key=letters.__getitem__)
+            if letters[best] and sorted(letters.values())[-2] < letters[best]:
+                return best
             # Script and letters narrow it to three languages: take lingua's best, however close.
             found = self._cyrillic.detect_language_of(LATIN_WORD.sub(" ", text))
             return LINGUA[found] if found is not None else None
