@@ -185,6 +185,13 @@ def test_turkish_parent_reaches_a_turkish_speaking_counsellor(api: BotApiStandIn
     assert answer.params["parse_mode"] == "HTML"
     assert len([c for c in api.sent(COUNSELLORS) if "Ausbildung ne kadar" in text_of(c)]) == 0
     assert len(api.sent(COUNSELLORS)) == relayed_before
+    # Asking for a person again within 7 days reopens the same case with the same counsellor.
+    api.push(button_press(parent, "t:handover.human", language_code="tr"))
+    api.wait_call("reopenForumTopic", lambda c: int(c.params["message_thread_id"]) == thread)
+    reopened = to_user(api, parent, ui("handover.reopened", "tr"))
+    assert ui("handover.claimed", "tr", who=who) in text_of(reopened)
+    in_topic(api, COUNSELLORS, thread, staff_text("staff.reopened", id=case_id, person="").strip())
+    assert len(api.made("createForumTopic")) == 1
     # Logs: no message text, no Telegram ids of the parent or the staff.
     log = bot.log()
     for secret in ("Çıraklık", "Okul karnesi", "Genelde 3 yıl", "besorgt", str(parent),

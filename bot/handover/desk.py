@@ -154,7 +154,11 @@ class Desk:
         parts = [s("handover.opened_peer") if case.role is Role.PEER
                  else s("handover.opened_counsellor")]
         opens = _when(hours.next_open(moment), locale)
-        if case.urgent:
+        if case.status is Status.CLAIMED and case.claimed_name:
+            who = (s("role.peer", name=case.claimed_name) if case.claimed_role == Role.PEER.value
+                   else s("role.counsellor", name=case.claimed_name))
+            parts.append(s("handover.claimed", who=who))
+        elif case.urgent:
             parts.append(s("handover.urgent_soon") if hours.is_open(moment)
                          else s("handover.urgent_out_of_hours", when=opens))
         else:
@@ -579,8 +583,8 @@ class Desk:
                 "staff.reannounce", id=case.id,
                 name=html.escape(card.topic_name(case, self.content)),
                 minutes=int((now - case.opened_at) // 60),
-                people=", ".join(card.mention(m) for m in first_choice(
-                    members, case.lang, case.city or None)) or t("staff.everyone")))
+                # First the speakers of the user's language were asked; now everybody.
+                people=", ".join(card.mention(m) for m in members) or t("staff.everyone")))
             await self.cases.save(replace(case, announced_at=now))
             done["reannounced"] += 1
         for case_id in await self.cases.closed_before(now - self.config.retention_days * 86400):
