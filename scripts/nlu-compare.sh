@@ -13,11 +13,17 @@ for config in "${configs[@]}"; do
   (cd nlu && PYTHONWARNINGS=ignore PYTHONPATH=. .venv/bin/rasa train nlu --config "../$config" \
      --nlu data --out "$OUT" --fixed-model-name "$name" --quiet >"$OUT/$name.train.log" 2>&1)
   trained=$(( $(date +%s) - start ))
-  (cd nlu && PYTHONPATH=. .venv/bin/rasa run --enable-api -m "$OUT/$name.tar.gz" -i 127.0.0.1 \
-     -p "$PORT" >"$OUT/$name.run.log" 2>&1 & echo $! >"$OUT/pid")
+  # A fresh port per pipeline: a server still shutting down must never answer for the next one.
+  PORT=$((PORT + 1))
+  (cd nlu && exec env PYTHONPATH=. .venv/bin/rasa run --enable-api -m "$OUT/$name.tar.gz" \
+     -i 127.0.0.1 -p "$PORT" >"$OUT/$name.run.log" 2>&1) &
+  server=$!
   for _ in $(seq 1 180); do curl -sf "http://127.0.0.1:$PORT/status" >/dev/null 2>&1 && break; sleep 1; done
+  curl -sf "http://127.0.0.1:$PORT/status" | grep -q "\"$name.tar.gz\"" || { echo "== $name: server did not load its model"; continue; }
   RASA_URL="http://127.0.0.1:$PORT" .venv/bin/python -m bot nlu evaluate >"$OUT/$name.eval" 2>&1 || true
-  kill "$(cat "$OUT/pid")" 2>/dev/null || true; sleep 3
+  kill "$server" 2>/dev/null || true
+  for _ in $(seq 1 30); do kill -0 "$server" 2>/dev/null || break; sleep 1; done
+  kill -9 "$server" 2>/dev/null || true
   echo "== $name (training ${trained}s)"
   sed -n '3,8p;10,21p' "$OUT/$name.eval"
 done

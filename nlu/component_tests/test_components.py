@@ -159,3 +159,30 @@ def test_untrained_classifier_leaves_messages_alone(context: ExecutionContext,
     batch = messages(["hallo"])
     classifier.process(batch)
     assert batch[0].get("intent") is None
+
+
+def test_classifier_with_its_own_char_ngrams_needs_no_count_vectors(
+        context: ExecutionContext, storage: LocalModelStorage) -> None:
+    data = training_data(context)
+    featurizer(context).process_training_data(data)
+    config = {**SentenceSVMClassifier.get_default_config(), "calibration_folds": 2,
+              "char_ngrams": [2, 5]}
+    resource = Resource("svm-ngrams")
+    classifier = SentenceSVMClassifier.create(config, storage, resource, context)
+    classifier.train(data)
+    texts = ["wie lange geht die ausbildung", "azubi gehalt wieviel", "hallo zusammen"]
+    queries = messages(texts)
+    tokenizer().process(queries)
+    featurizer(context).process(queries)
+    classifier.process(queries)
+    predicted = [m.get("intent")["name"] for m in queries]
+    assert predicted == ["training.duration", "training.pay", "meta.greet"]
+
+    loaded = SentenceSVMClassifier.load(config, storage, resource, context)
+    again = messages(texts)
+    tokenizer().process(again)
+    featurizer(context).process(again)
+    loaded.process(again)
+    assert [m.get("intent")["name"] for m in again] == predicted
+    with pytest.raises(ValueError):
+        SentenceSVMClassifier.validate_config({"char_ngrams": [5, 2]})
