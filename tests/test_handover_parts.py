@@ -31,7 +31,8 @@ def test_office_hours_follow_weekdays_times_and_nrw_holidays() -> None:
     assert not HOURS.is_open(at(2026, 11, 29, 12, 0))  # Sunday
     assert not HOURS.is_open(at(2026, 6, 4, 10, 0))  # Fronleichnam: a holiday in NRW
     assert HOURS.is_open(at(2026, 11, 2, 10, 0))  # 2 Nov is a working Monday
-    assert not HOURS.is_open(at(2026, 11, 1, 10, 0))  # Allerheiligen (a Sunday in 2026 anyway)
+    assert not HOURS.is_open(at(2027, 11, 1, 10, 0))  # Allerheiligen (a Monday in 2027)
+    assert HOURS.is_open(at(2027, 11, 2, 10, 0))
     # Christmas Eve evening: Christmas (Fri) and Boxing Day (Sat) are holidays -> Monday 9:00.
     assert HOURS.next_open(at(2026, 12, 24, 18, 0)) == at(2026, 12, 28, 9, 0)
     assert HOURS.next_open(at(2026, 11, 27, 10, 0)) == at(2026, 11, 27, 10, 0)
