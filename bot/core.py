@@ -85,7 +85,7 @@ class Conversation:
             await self.store.update_profile(turn.user, inactive="")  # back after blocking us
 
         if self.desk is not None and turn.kind is not Kind.BUTTON:
-            case = await self.desk.active_case(turn.user)
+            case = await self.desk.cases.active_for(turn.user)
             if case is not None:
                 ctx = self._context(turn, case.lang, profile, session)
                 reply = await handover.in_case(ctx, self.desk, case)

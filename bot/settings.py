@@ -9,6 +9,8 @@ from urllib.parse import urlparse
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.handover.hours import OfficeHours
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -70,8 +72,6 @@ class Settings(BaseSettings):
     @field_validator("counsellor_hours", "peer_hours")
     @classmethod
     def _hours(cls, value: str) -> str:
-        from bot.handover.hours import OfficeHours  # noqa: PLC0415 - avoid an import cycle
-
         _ = OfficeHours(value).windows  # raises HoursError (a ValueError) when unreadable
         return value
 

@@ -15,6 +15,14 @@ class StoreUnavailable(Exception):
     """The state store cannot be reached; the bot apologises instead of crashing."""
 
 
+async def guarded(coro):  # type: ignore[no-untyped-def]
+    """Await a Redis call; connection and server errors become StoreUnavailable."""
+    try:
+        return await coro
+    except (RedisError, OSError) as exc:
+        raise StoreUnavailable(type(exc).__name__) from exc
+
+
 @dataclass(frozen=True)
 class Profile:
     lang: str | None = None
@@ -88,11 +96,7 @@ class RedisStore:
         self._unanswered_ttl = unanswered_ttl_days * 86400
         self._snippet_ttl = int(snippet_ttl_days * 86400)
 
-    async def _run(self, coro):  # type: ignore[no-untyped-def]
-        try:
-            return await coro
-        except (RedisError, OSError) as exc:
-            raise StoreUnavailable(type(exc).__name__) from exc
+    _run = staticmethod(guarded)
 
     async def profile(self, user: str) -> Profile:
         return Profile.from_fields(await self._run(self._redis.hgetall(keys.profile(user))))

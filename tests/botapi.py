@@ -223,7 +223,8 @@ class BotApiStandIn:
                         name = part.get_param("name", header="content-disposition")
                         payload = part.get_payload(decode=True) or b""
                         if part.get_filename():
-                            params[name] = {"filename": part.get_filename(), "bytes": len(payload)}
+                            params[name] = {"filename": part.get_filename(),
+                                            "bytes": len(payload), "content": payload}
                         else:
                             params[name] = _maybe_json(payload.decode())
                     return params
@@ -249,6 +250,18 @@ def _maybe_json(value: str) -> Any:
     return value
 
 
+def _with_text(message: dict[str, Any], text: str | None,
+               extra: dict[str, Any]) -> dict[str, Any]:
+    """Add text (marking a leading /command as Telegram does) and any other fields."""
+    if text is not None:
+        message["text"] = text
+        if text.startswith("/"):
+            message["entities"] = [{"type": "bot_command", "offset": 0,
+                                    "length": len(text.split()[0])}]
+    message.update(extra)
+    return message
+
+
 def private_message(chat_id: int, text: str | None = None, language_code: str | None = "de",
                     **extra: Any) -> dict[str, Any]:
     user = {"id": chat_id, "is_bot": False, "first_name": "Test"}
@@ -258,13 +271,7 @@ def private_message(chat_id: int, text: str | None = None, language_code: str | 
         "message_id": int(time.time() * 1000) % 1_000_000, "date": int(time.time()),
         "chat": {"id": chat_id, "type": "private", "first_name": "Test"}, "from": user,
     }
-    if text is not None:
-        message["text"] = text
-        if text.startswith("/"):
-            message["entities"] = [{"type": "bot_command", "offset": 0,
-                                    "length": len(text.split()[0])}]
-    message.update(extra)
-    return {"message": message}
+    return {"message": _with_text(message, text, extra)}
 
 
 def button_press(chat_id: int, data: str, language_code: str | None = "de") -> dict[str, Any]:
@@ -295,13 +302,7 @@ def group_message(group_id: int, thread: int, user_id: int, name: str = "Staff",
     }
     if thread:
         message.update(message_thread_id=thread, is_topic_message=True)
-    if text is not None:
-        message["text"] = text
-        if text.startswith("/"):
-            message["entities"] = [{"type": "bot_command", "offset": 0,
-                                    "length": len(text.split()[0])}]
-    message.update(extra)
-    return {"message": message}
+    return {"message": _with_text(message, text, extra)}
 
 
 def group_button(group_id: int, thread: int, user_id: int, data: str,

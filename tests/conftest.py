@@ -14,6 +14,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bot import i18n
+from bot.render import render
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
@@ -111,3 +114,19 @@ def bot_env(redis_url: str, rasa_url: str) -> dict[str, str]:
     env.update(REDIS_URL=redis_url, RASA_URL=rasa_url, LOG_LEVEL="INFO", PYTHONUNBUFFERED="1",
                RASA_TIMEOUT="5")
     return env
+
+
+def ui(key: str, lang: str, **params: object) -> str:
+    """An interface string as the user receives it (HTML)."""
+    return render(i18n.strings(lang)(key, **params), lang)
+
+
+@pytest.fixture
+def api():  # type: ignore[no-untyped-def]
+    """The Bot API stand-in, serving on a free local port for one test."""
+    from botapi import BotApiStandIn
+
+    stand_in = BotApiStandIn()
+    stand_in.start()
+    yield stand_in
+    stand_in.stop()

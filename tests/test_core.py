@@ -277,6 +277,16 @@ async def test_flood_gets_one_notice_then_silence_and_other_users_are_unaffected
     assert other.topic == "meta.greet"
 
 
+async def test_button_taps_do_not_count_toward_the_burst_limit() -> None:
+    conversation = core(ScriptedNLU(Parse("meta.greet", 0.9)))
+    limit = conversation.config.burst_limit
+    taps = [await conversation.handle(Turn("tapper", Kind.BUTTON, button="m"))
+            for _ in range(limit + 2)]
+    assert all(r.topic == "menu" for r in taps)
+    text = await conversation.handle(text_turn("hallo", user="tapper"))
+    assert text.topic == "meta.greet"
+
+
 async def test_delete_asks_first_then_erases_everything() -> None:
     store = MemoryStore()
     conversation = core(store=store)

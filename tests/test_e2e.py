@@ -18,7 +18,7 @@ from bot.render import render
 
 from botapi import BotApiStandIn, button_press, private_message
 from botproc import BotProcess
-from conftest import ROOT, free_port
+from conftest import ROOT, free_port, ui
 
 pytestmark = pytest.mark.e2e
 CONTENT = load_content(ROOT / "content")
@@ -28,18 +28,6 @@ def answer_start(topic: str, lang: str) -> str:
     """The first line of a topic's answer as the user receives it (HTML)."""
     text, text_lang = CONTENT.topics[topic].text(lang)
     return render(text.splitlines()[0], text_lang)
-
-
-def ui(key: str, lang: str, **params: object) -> str:
-    return render(i18n.strings(lang)(key, **params), lang)
-
-
-@pytest.fixture
-def api() -> Iterator[BotApiStandIn]:
-    stand_in = BotApiStandIn()
-    stand_in.start()
-    yield stand_in
-    stand_in.stop()
 
 
 @pytest.fixture
@@ -301,5 +289,6 @@ def test_mydata_sends_the_stored_data_as_a_json_file(api: BotApiStandIn, bot: Bo
     api.wait_sent(116, 1)
     api.push(private_message(116, "/mydata", language_code="pl"))
     call = api.wait_for(lambda c: c.method == "sendDocument")[0].params
-    assert call["document"]["filename"] == "lotse-my-data.json" and call["document"]["bytes"] > 0
+    assert call["document"]["filename"] == "lotse-my-data.json"
+    assert json.loads(call["document"]["content"])["profile"]["lang"] == "pl"
     assert call["caption"] == ui("mydata.caption", "pl")

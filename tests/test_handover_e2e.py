@@ -6,6 +6,7 @@ Users write privately; counsellors and peers work in two forum supergroups of th
 from __future__ import annotations
 
 import datetime as dt
+import json
 import signal
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,7 +31,7 @@ from botapi import (
     private_message,
 )
 from botproc import BotProcess
-from conftest import ROOT, RedisServer
+from conftest import ROOT, RedisServer, ui
 
 pytestmark = pytest.mark.e2e
 CONTENT = load_content(ROOT / "content")
@@ -47,10 +48,6 @@ staff:
 """
 
 
-def ui(key: str, lang: str, **params: object) -> str:
-    return render(i18n.strings(lang)(key, **params), lang)
-
-
 def text_of(call: Call) -> str:
     return str(call.params.get("text", ""))
 
@@ -65,14 +62,6 @@ def closed_window() -> str:
     hour = dt.datetime.now(ZoneInfo("Europe/Berlin")).hour
     start = (hour + 2) % 24
     return f"Mo-So {start:02d}:00-{start + 1:02d}:00"
-
-
-@pytest.fixture
-def api() -> Iterator[BotApiStandIn]:
-    stand_in = BotApiStandIn()
-    stand_in.start()
-    yield stand_in
-    stand_in.stop()
 
 
 @pytest.fixture
@@ -101,6 +90,32 @@ def open_topic(api: BotApiStandIn, group: int, index: int = 0) -> tuple[int, str
     api.wait_for(lambda c: len(api.made("createForumTopic", group)) > index)
     call = api.made("createForumTopic", group)[index]
     return int(call.params["_thread"]), str(call.params["name"])
+
+
+def case_id_of(topic_name: str) -> str:
+    """The case number from a topic name such as "#12 · TR · …"."""
+    return topic_name.split()[0].lstrip("#")
+
+
+def ask_for_person(api: BotApiStandIn, user: int, question: str, city: str,
+                   lang: str = "de") -> tuple[int, str]:
+    """The user asks a question, taps "Talk to a person" under the answer and picks a city;
+    the case topic's thread and the case number."""
+    sent = len(api.sent(user))
+    api.push(private_message(user, question, language_code=lang))
+    api.wait_sent(user, sent + 1)
+    api.push(button_press(user, "t:handover.human", language_code=lang))
+    api.wait_sent(user, sent + 2)
+    api.push(button_press(user, f"ho:c:{city}", language_code=lang))
+    thread, name = open_topic(api, COUNSELLORS, len(api.made("createForumTopic", COUNSELLORS)))
+    return thread, case_id_of(name)
+
+
+def take(api: BotApiStandIn, thread: int, case_id: str, user: int, staff: int = JONAS,
+         name: str = "Jonas") -> None:
+    """A counsellor takes the case with the card's button; the user is told who answers."""
+    api.push(group_button(COUNSELLORS, thread, staff, f"s:take:{case_id}", name=name))
+    to_user(api, user, name)
 
 
 def in_topic(api: BotApiStandIn, group: int, thread: int, contains: str) -> Call:
@@ -148,7 +163,7 @@ def test_turkish_parent_reaches_a_turkish_speaking_counsellor(api: BotApiStandIn
     assert str(parent) not in text_of(card) and "Test" not in text_of(card)  # pseudonymous
     status = to_user(api, parent, ui("handover.opened_counsellor", "tr"))
     assert "ho:end" in buttons_of(status)
-    case_id = name.split()[0][1:]
+    case_id = case_id_of(name)
 
     api.push(group_button(COUNSELLORS, thread, AYSE, f"s:take:{case_id}", name="Ayşe"))
     who = i18n.strings("tr")("role.counsellor", name="Ayşe")
@@ -204,15 +219,8 @@ def test_killing_the_bot_mid_case_loses_no_message(api: BotApiStandIn,
                                                     tmp_path: Path) -> None:
     user = 202
     bot = start_bot(api, staff_env, tmp_path)
-    api.push(private_message(user, "Wie lange dauert eine Ausbildung?", language_code="de"))
-    api.wait_sent(user, 1)
-    api.push(button_press(user, "t:handover.human"))
-    api.wait_sent(user, 2)
-    api.push(button_press(user, "ho:c:Marl"))
-    thread, name = open_topic(api, COUNSELLORS)
-    case_id = name.split()[0][1:]
-    api.push(group_button(COUNSELLORS, thread, JONAS, f"s:take:{case_id}", name="Jonas"))
-    to_user(api, user, "Jonas")
+    thread, case_id = ask_for_person(api, user, "Wie lange dauert eine Ausbildung?", "Marl")
+    take(api, thread, case_id, user)
 
     assert bot.process is not None
     bot.process.send_signal(signal.SIGKILL)  # a crash, not a clean shutdown
@@ -272,7 +280,7 @@ def test_peer_case_is_taken_over_by_a_counsellor(api: BotApiStandIn, bot: BotPro
     api.wait_sent(user, 3)
     api.push(button_press(user, "ho:c:Bottrop"))
     peer_thread, name = open_topic(api, PEERS)
-    case_id = name.split()[0][1:]
+    case_id = case_id_of(name)
     card = in_topic(api, PEERS, peer_thread, "Fall #")
     assert f"tg://user?id={MERT}" in text_of(card) and "16–17" in text_of(card)
     to_user(api, user, ui("handover.opened_peer", "de"))
@@ -302,13 +310,8 @@ def test_peer_case_is_taken_over_by_a_counsellor(api: BotApiStandIn, bot: BotPro
 def test_nobody_outside_the_staff_groups_can_act_on_a_case(api: BotApiStandIn,
                                                            bot: BotProcess) -> None:
     user, intruder = 205, 206
-    api.push(private_message(user, "Wie finde ich einen Ausbildungsplatz?"))
-    api.wait_sent(user, 1)
-    api.push(button_press(user, "t:handover.human"))
-    api.wait_sent(user, 2)
-    api.push(button_press(user, "ho:c:Herten"))
-    thread, name = open_topic(api, COUNSELLORS)
-    case_id = name.split()[0][1:]
+    thread, case_id = ask_for_person(api, user, "Wie finde ich einen Ausbildungsplatz?",
+                                     "Herten")
     to_user(api, user, ui("handover.opened_counsellor", "de"))
 
     # A private user tries staff commands and a forged staff button.
@@ -351,8 +354,9 @@ def test_crisis_opens_an_urgent_case_for_counsellors_only_and_block_works(
                   and not c.params.get("message_thread_id") and "DRINGEND" in text_of(c))
     assert not api.made("createForumTopic", PEERS) and not api.sent(PEERS)
     # A peer cannot take it even with the button.
-    api.push(group_button(COUNSELLORS, thread, MERT, f"s:take:{name.split()[0][2:]}",
-                          name="Mert"))
+    api.push(group_button(COUNSELLORS, thread, MERT, f"s:take:{case_id_of(name)}", name="Mert"))
+    in_topic(api, COUNSELLORS, thread, staff_text("staff.peer_not_allowed"))
+    assert not [c for c in api.sent(user) if "Mert" in text_of(c)]
 
     api.push(group_message(COUNSELLORS, thread, JONAS, "Jonas", "/block"))
     to_user(api, user, ui("handover.blocked", "de")[:40])
@@ -369,13 +373,7 @@ def test_unclaimed_case_is_reannounced_idle_case_closed_and_anonymised_later(
     bot = start_bot(api, env, tmp_path)
     try:
         user = 208
-        api.push(private_message(user, "Was verdienen Azubis?"))
-        api.wait_sent(user, 1)
-        api.push(button_press(user, "t:handover.human"))
-        api.wait_sent(user, 2)
-        api.push(button_press(user, "ho:c:Dorsten"))
-        thread, name = open_topic(api, COUNSELLORS)
-        case_id = name.split()[0][1:]
+        thread, case_id = ask_for_person(api, user, "Was verdienen Azubis?", "Dorsten")
         api.wait_call("sendMessage", lambda c: int(c.params["chat_id"]) == COUNSELLORS
                       and "⏰" in text_of(c) and f"#{case_id}" in text_of(c))
         # About 5 s without messages: closed with a notice to both sides, rating offered.
@@ -386,7 +384,9 @@ def test_unclaimed_case_is_reannounced_idle_case_closed_and_anonymised_later(
         api.wait_call("deleteForumTopic", lambda c: int(c.params["message_thread_id"]) == thread)
         api.push(private_message(user, "/mydata"))
         export = api.wait_call("sendDocument", lambda c: int(c.params["chat_id"]) == user)
-        assert export.params["document"]["bytes"] > 0
+        data = json.loads(export.params["document"]["content"])
+        assert data["conversations_with_people"] == []  # anonymised: no longer the user's
+        assert "Was verdienen Azubis?" in data["recent_messages"]  # snippets live 30 days
     finally:
         assert bot.stop() == 0, bot.log()[-3000:]
 
@@ -394,12 +394,7 @@ def test_unclaimed_case_is_reannounced_idle_case_closed_and_anonymised_later(
 def test_delete_closes_the_open_case_and_removes_its_topic(api: BotApiStandIn,
                                                            bot: BotProcess) -> None:
     user = 209
-    api.push(private_message(user, "Wie lange dauert eine Ausbildung?"))
-    api.wait_sent(user, 1)
-    api.push(button_press(user, "t:handover.human"))
-    api.wait_sent(user, 2)
-    api.push(button_press(user, "ho:c:Gladbeck"))
-    thread, _ = open_topic(api, COUNSELLORS)
+    thread, _ = ask_for_person(api, user, "Wie lange dauert eine Ausbildung?", "Gladbeck")
     api.push(private_message(user, "/delete"))
     to_user(api, user, ui("delete.confirm", "de"))
     api.push(button_press(user, "del:yes"))
@@ -414,15 +409,8 @@ def test_delete_closes_the_open_case_and_removes_its_topic(api: BotApiStandIn,
 def test_redis_killed_and_restarted_under_the_running_bot_loses_nothing(
         api: BotApiStandIn, bot: BotProcess, redis_server: RedisServer) -> None:
     user, other = 210, 211
-    api.push(private_message(user, "Wie lange dauert eine Ausbildung?"))
-    api.wait_sent(user, 1)
-    api.push(button_press(user, "t:handover.human"))
-    api.wait_sent(user, 2)
-    api.push(button_press(user, "ho:c:Bottrop"))
-    thread, name = open_topic(api, COUNSELLORS)
-    api.push(group_button(COUNSELLORS, thread, JONAS, f"s:take:{name.split()[0][1:]}",
-                          name="Jonas"))
-    to_user(api, user, "Jonas")
+    thread, case_id = ask_for_person(api, user, "Wie lange dauert eine Ausbildung?", "Bottrop")
+    take(api, thread, case_id, user)
 
     redis_server.stop()  # the bot keeps running
     api.push(private_message(user, "Hallo, ist jemand da?"))
@@ -444,20 +432,13 @@ def test_redis_killed_and_restarted_under_the_running_bot_loses_nothing(
 def test_user_who_blocked_the_bot_is_marked_inactive_and_the_case_closed(
         api: BotApiStandIn, bot: BotProcess, redis_url: str) -> None:
     user = 212
-    api.push(private_message(user, "Wie lange dauert eine Ausbildung?"))
-    api.wait_sent(user, 1)
-    api.push(button_press(user, "t:handover.human"))
-    api.wait_sent(user, 2)
-    api.push(button_press(user, "ho:c:Marl"))
-    thread, name = open_topic(api, COUNSELLORS)
+    thread, case_id = ask_for_person(api, user, "Wie lange dauert eine Ausbildung?", "Marl")
     to_user(api, user, ui("handover.opened_counsellor", "de"))
-    api.push(group_button(COUNSELLORS, thread, JONAS, f"s:take:{name.split()[0][1:]}",
-                          name="Jonas"))
-    to_user(api, user, "Jonas")
+    take(api, thread, case_id, user)
     api.failures["sendMessage"] = [{"ok": False, "error_code": 403,
                                     "description": "Forbidden: bot was blocked by the user"}]
     api.push(group_message(COUNSELLORS, thread, JONAS, "Jonas", "Hallo!"))
-    in_topic(api, COUNSELLORS, thread, staff_text("staff.closed_gone", id=name.split()[0][1:]))
+    in_topic(api, COUNSELLORS, thread, staff_text("staff.closed_gone", id=case_id))
     profile = redis.Redis.from_url(redis_url, decode_responses=True).hgetall(
         f"lotse:profile:{pseudonym(TOKEN_SECRET, user)}")
     assert profile.get("inactive") == "1"

@@ -100,6 +100,9 @@ async def test_rate_counts_per_window_and_notice_once(store: Store) -> None:
     assert await store.first_rate_notice("r") is True
     assert await store.first_rate_notice("r") is False
     assert (await store.count_message("other", 1000.0)).burst == 1
+    # A button tap counts per minute only; it neither adds to nor resets the burst.
+    tap = await store.count_message("r", 1016.0, burst=False)
+    assert (tap.burst, tap.minute) == (1, 4)
 
 
 async def test_erase_user_removes_profile_session_and_counters(store: Store) -> None:

@@ -63,7 +63,7 @@ async def begin(ctx: Context, desk: Desk | None, role: Role) -> Reply:
     user = ctx.turn.user
     if await desk.cases.is_blocked(user):
         return _blocked(ctx)
-    case = await desk.active_case(user)
+    case = await desk.cases.active_for(user)
     if case is not None:
         return await _opened(ctx, desk, case, ctx._("handover.already_open"))
     last = await desk.cases.reopenable_for(user)
@@ -138,7 +138,7 @@ async def urgent(ctx: Context, desk: Desk | None, helplines: Reply) -> Reply:
     """After a crisis message outside a case: helplines at once, plus an urgent case."""
     if desk is None or await desk.cases.is_blocked(ctx.turn.user):
         return helplines
-    case = await desk.active_case(ctx.turn.user)
+    case = await desk.cases.active_for(ctx.turn.user)
     if case is None:
         case = await desk.open_case(
             user=ctx.turn.user, chat=ctx.turn.chat, lang=ctx.lang, wanted=Role.COUNSELLOR,
@@ -165,7 +165,7 @@ async def button(ctx: Context, desk: Desk | None, data: str) -> Reply:
     if desk is None:
         return unavailable(ctx)
     if action in {"end", "share"}:
-        case = await desk.active_case(ctx.turn.user)
+        case = await desk.cases.active_for(ctx.turn.user)
         if case is None:
             return answers.menu(ctx)
         return await in_case(ctx, desk, case, button=action)

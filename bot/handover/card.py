@@ -88,7 +88,7 @@ def card_buttons(case: Case, peers_available: bool) -> tuple[tuple[Button, ...],
              Button(t("staff.button_release"), f"s:rel:{case.id}"))]
     if case.role is Role.PEER:
         rows.append((Button(t("staff.button_to_counsellor"), f"s:toc:{case.id}"),))
-    elif peers_available and not case.urgent and case.audience != "parent":
+    elif peers_available and case.for_peers:
         rows.append((Button(t("staff.button_to_peer"), f"s:top:{case.id}"),))
     rows.append((Button(t("staff.button_close"), f"s:close:{case.id}"),
                  Button(t("staff.button_block"), f"s:block:{case.id}")))

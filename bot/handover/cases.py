@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from enum import StrEnum
 
 import redis.asyncio as aioredis
-from redis.exceptions import RedisError
 
 from bot import keys
 from bot.handover.staff import Role, StaffMember
-from bot.store import StoreUnavailable
+from bot.store import guarded
 
 
 class Status(StrEnum):
@@ -45,17 +44,19 @@ class Case:
     rating: int = 0
     contact_shared: bool = False
     anonymised: bool = False
-    extra: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def open(self) -> bool:
         return self.status is not Status.CLOSED
 
+    @property
+    def for_peers(self) -> bool:
+        """Peers get only young people's cases, never safeguarding ones."""
+        return not self.urgent and self.audience != "parent"
+
     def to_fields(self) -> dict[str, str]:
         out: dict[str, str] = {}
         for f in fields(self):
-            if f.name == "extra":
-                continue
             value = getattr(self, f.name)
             if isinstance(value, bool):
                 out[f.name] = "1" if value else "0"
@@ -107,11 +108,7 @@ class CaseStore:
         self._blocked = int(blocked_days * 86400)
         self._anonymised_ttl = int(anonymised_ttl_days * 86400)
 
-    async def _run(self, coro):  # type: ignore[no-untyped-def]
-        try:
-            return await coro
-        except (RedisError, OSError) as exc:
-            raise StoreUnavailable(type(exc).__name__) from exc
+    _run = staticmethod(guarded)
 
     async def close(self) -> None:
         await self._redis.aclose()

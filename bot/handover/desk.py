@@ -89,14 +89,11 @@ class Desk:
         return {**self.staff_file, **await self.cases.staff_profiles()}
 
     # --- the user side ---------------------------------------------------------------------
-    async def active_case(self, user: str) -> Case | None:
-        return await self.cases.active_for(user)
-
     def _route(self, wanted: Role, audience: str, urgent: bool, lang: str,
                roster: dict[int, StaffMember]) -> Role:
         """Peers only for young people and never for safeguarding; a counsellor who speaks the
         user's language beats a peer who does not."""
-        if wanted is not Role.PEER or urgent or audience == "parent" or not self.config.peer_chat:
+        if wanted is not Role.PEER or not self.config.peer_chat or urgent or audience == "parent":
             return Role.COUNSELLOR
         peers = [m for m in roster.values() if m.role is Role.PEER]
         if not peers:
@@ -369,19 +366,14 @@ class Desk:
             await self._staff(case, t("staff.released", id=case.id,
                                       name=html.escape(member.name)))
             return None
-        if action == "toc":
-            if case.role is Role.COUNSELLOR:
-                return _staff_reply(t("staff.already_counsellor"))
-            moved = await self._transfer(case, Role.COUNSELLOR,
-                                         note=t("staff.handed_note", name=member.name))
-            return None if moved else _staff_reply(t("staff.transfer_failed"))
-        if action == "top":
-            if case.urgent or case.audience == "parent" or not self.config.peer_chat:
+        if action in {"toc", "top"}:
+            role = Role.COUNSELLOR if action == "toc" else Role.PEER
+            if role is Role.PEER and not (case.for_peers and self.config.peer_chat):
                 return _staff_reply(t("staff.peer_not_possible"))
-            if case.role is Role.PEER:
-                return _staff_reply(t("staff.already_peer"))
-            moved = await self._transfer(case, Role.PEER,
-                                         note=t("staff.handed_note", name=member.name))
+            if case.role is role:
+                return _staff_reply(t("staff.already_counsellor") if role is Role.COUNSELLOR
+                                    else t("staff.already_peer"))
+            moved = await self._transfer(case, role, note=t("staff.handed_note", name=member.name))
             return None if moved else _staff_reply(t("staff.transfer_failed"))
         if action == "close":
             await self.close(case, reason="staff", by=member.name)
