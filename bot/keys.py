@@ -25,7 +25,7 @@ def update_seen(update_id: int) -> str:
 
 
 def rate(user: str, window: str) -> str:
-    """Counter of one user's messages in one time window (rate limiting)."""
+    """Timestamps of one user's recent messages in one sliding window (rate limiting)."""
     return f"{PREFIX}:rate:{user}:{window}"
 
 

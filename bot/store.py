@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import asdict, dataclass
 from typing import Protocol
 
@@ -57,7 +58,7 @@ class Session:
 
 @dataclass(frozen=True)
 class RateCount:
-    """Messages of one user in the current burst window (10 s) and minute."""
+    """Messages of one user in the last 10 seconds (burst) and the last minute."""
 
     burst: int
     minute: int
@@ -143,32 +144,32 @@ class RedisStore:
             await self._run(pipe.execute())
 
     async def count_message(self, user: str, now: float, burst: bool = True) -> RateCount:
-        """Count one message in the current 10-second and minute windows (burst=False: only
-        the minute, for button taps)."""
-        burst_key = keys.rate(user, f"b{int(now // BURST_SECONDS)}")
-        minute_key = keys.rate(user, f"m{int(now // 60)}")
+        """Count one message in the sliding last 10 seconds and last minute (burst=False: only
+        the minute, for button taps). Sliding, because fixed windows let a flood through
+        twice over at a window boundary."""
+        burst_key, minute_key = keys.rate(user, "burst"), keys.rate(user, "minute")
+        member = f"{now:.6f}:{secrets.token_hex(3)}"  # unique: two taps can share a timestamp
         async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.zremrangebyscore(burst_key, "-inf", now - BURST_SECONDS)
             if burst:
-                pipe.incr(burst_key)
-            else:
-                pipe.get(burst_key)
+                pipe.zadd(burst_key, {member: now})
+            pipe.zcard(burst_key)
             pipe.expire(burst_key, BURST_SECONDS * 2)
-            pipe.incr(minute_key)
+            pipe.zremrangebyscore(minute_key, "-inf", now - 60)
+            pipe.zadd(minute_key, {member: now})
+            pipe.zcard(minute_key)
             pipe.expire(minute_key, 120)
-            in_burst, _, minute, _ = await self._run(pipe.execute())
-        return RateCount(int(in_burst or 0), int(minute))
+            results = await self._run(pipe.execute())
+        return RateCount(int(results[2 if burst else 1]), int(results[-2]))
 
     async def first_rate_notice(self, user: str) -> bool:
         return bool(await self._run(self._redis.set(keys.rate_notice(user), 1, nx=True, ex=60)))
 
     async def erase_user(self, user: str) -> None:
         """Delete everything stored under the user's pseudonym."""
-        try:
-            stale = [key async for key in self._redis.scan_iter(match=keys.rate(user, "*"))]
-        except (RedisError, OSError) as exc:
-            raise StoreUnavailable(type(exc).__name__) from exc
-        await self._run(self._redis.delete(keys.profile(user), keys.session(user),
-                                           keys.rate_notice(user), keys.history(user), *stale))
+        await self._run(self._redis.delete(
+            keys.profile(user), keys.session(user), keys.rate_notice(user), keys.history(user),
+            keys.rate(user, "burst"), keys.rate(user, "minute")))
 
     async def ping(self) -> None:
         await self._run(self._redis.ping())
@@ -185,8 +186,8 @@ class MemoryStore:
         self._sessions: dict[str, Session] = {}
         self._seen: set[int] = set()
         self.unanswered: list[tuple[str, str, str]] = []
-        self._bursts: dict[tuple[str, int], int] = {}
-        self._minutes: dict[tuple[str, int], int] = {}
+        self._bursts: dict[str, list[float]] = {}
+        self._minutes: dict[str, list[float]] = {}
         self._noticed: set[str] = set()
         self._history: dict[str, list[str]] = {}
 
@@ -224,10 +225,12 @@ class MemoryStore:
         self.unanswered.append((day, lang, text))
 
     async def count_message(self, user: str, now: float, burst: bool = True) -> RateCount:
-        burst_key, minute_key = (user, int(now // BURST_SECONDS)), (user, int(now // 60))
-        self._bursts[burst_key] = self._bursts.get(burst_key, 0) + int(burst)
-        self._minutes[minute_key] = self._minutes.get(minute_key, 0) + 1
-        return RateCount(self._bursts[burst_key], self._minutes[minute_key])
+        bursts = [t for t in self._bursts.get(user, []) if t > now - BURST_SECONDS]
+        minutes = [t for t in self._minutes.get(user, []) if t > now - 60]
+        bursts += [now] if burst else []
+        minutes.append(now)
+        self._bursts[user], self._minutes[user] = bursts, minutes
+        return RateCount(len(bursts), len(minutes))
 
     async def first_rate_notice(self, user: str) -> bool:
         if user in self._noticed:

@@ -8,7 +8,7 @@ import pytest
 import redis
 
 from bot import keys
-from bot.store import MemoryStore, Profile, RedisStore, Store, StoreUnavailable
+from bot.store import MemoryStore, Profile, RateCount, RedisStore, Store, StoreUnavailable
 
 from conftest import RedisServer, free_port
 
@@ -91,10 +91,10 @@ async def test_redis_restart_is_survived(redis_server: RedisServer, redis_url: s
     await store.close()
 
 
-async def test_rate_counts_per_window_and_notice_once(store: Store) -> None:
+async def test_rate_counts_in_sliding_windows_and_notice_once(store: Store) -> None:
     first = await store.count_message("r", 1000.0)
     second = await store.count_message("r", 1001.0)
-    later = await store.count_message("r", 1015.0)  # next 10-second window, same minute
+    later = await store.count_message("r", 1015.0)  # more than 10 s after both, same minute
     assert (first.burst, second.burst, later.burst) == (1, 2, 1)
     assert later.minute == 3
     assert await store.first_rate_notice("r") is True
@@ -103,6 +103,12 @@ async def test_rate_counts_per_window_and_notice_once(store: Store) -> None:
     # A button tap counts per minute only; it neither adds to nor resets the burst.
     tap = await store.count_message("r", 1016.0, burst=False)
     assert (tap.burst, tap.minute) == (1, 4)
+    # Sliding, not fixed: messages either side of a 10-second (and minute) boundary add up.
+    edge = [await store.count_message("b", t) for t in (1019.5, 1019.9, 1020.1, 1020.4)]
+    assert [c.burst for c in edge] == [1, 2, 3, 4]
+    assert edge[-1].minute == 4
+    # And a minute later everything has slid out.
+    assert await store.count_message("b", 1081.0) == RateCount(1, 1)
 
 
 async def test_erase_user_removes_profile_session_and_counters(store: Store) -> None:
