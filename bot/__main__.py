@@ -111,7 +111,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"wrote {lookup_path(ROOT)}")
                 return 0
             files = args.data or nlu_eval.default_files(ROOT)
-            return nlu_eval.evaluate(settings.rasa_url, files, settings.nlu_threshold)
+            return nlu_eval.evaluate(settings.rasa_url, files, settings.nlu_threshold,
+                                     settings.nlu_margin)
         if args.command == "safety":
             from bot import safety_bench
             from bot.core import CoreConfig

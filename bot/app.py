@@ -71,7 +71,8 @@ async def open_services(settings: Settings, *, memory_store: bool = False,
     detector.warm_up()
     core = Conversation(
         content, store, nlu, detector,
-        CoreConfig(nlu_threshold=settings.nlu_threshold, max_text_chars=settings.max_text_chars),
+        CoreConfig(nlu_threshold=settings.nlu_threshold, nlu_margin=settings.nlu_margin,
+                   max_text_chars=settings.max_text_chars),
         desk=desk,
     )
     if not await nlu.ready():

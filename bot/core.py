@@ -29,7 +29,9 @@ class CoreConfig:
     # after one friendly notice, so one flooding user cannot slow down everyone else.
     burst_limit: int = 6
     minute_limit: int = 20
-    nlu_threshold: float = 0.45
+    nlu_threshold: float = 0.5
+    # Two topics almost equally likely ("Geld": pay or support?) is unsure too: ask.
+    nlu_margin: float = 0.1
     # Recall matters more than precision for crisis messages: a lower bar than for other topics.
     crisis_threshold: float = 0.2
     max_text_chars: int = 1500
@@ -192,7 +194,8 @@ class Conversation:
             self.content.directory) else None
         if city:
             await self.store.update_profile(turn.user, city=city)
-        confident = parse.available and parse.confidence >= self.config.nlu_threshold
+        confident = (parse.available and parse.confidence >= self.config.nlu_threshold
+                     and parse.lead >= self.config.nlu_margin)
         topic = self.content.topic(parse.intent or "")
         if not confident and parse.entities.get("occupation") in self.content.occupations:
             # "Chemikant?" alone is unclear as a sentence but clear as a question.

@@ -24,6 +24,12 @@ class Parse:
     def available(self) -> bool:
         return self.intent is not None
 
+    @property
+    def lead(self) -> float:
+        """How far the best intent is ahead of the second (its confidence when alone)."""
+        second = next((score for name, score in self.ranking if name != self.intent), 0.0)
+        return self.confidence - second
+
 
 UNKNOWN = Parse(intent=None, confidence=0.0)
 

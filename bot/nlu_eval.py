@@ -61,7 +61,9 @@ def default_files(root: Path) -> list[Path]:
     return sorted((root / "nlu" / "tests").glob("heldout_*.yml"))
 
 
-async def _parse_all(rasa_url: str, examples: list[Example]) -> list[tuple[str, float, float]]:
+async def _parse_all(rasa_url: str,
+                     examples: list[Example]) -> list[tuple[str, float, float, float]]:
+    """(intent, confidence, lead over the second intent, milliseconds) per example."""
     results = []
     async with httpx.AsyncClient(base_url=rasa_url, timeout=30) as client:
         await client.post("/model/parse", json={"text": "warm up"})
@@ -70,8 +72,12 @@ async def _parse_all(rasa_url: str, examples: list[Example]) -> list[tuple[str, 
             response = await client.post("/model/parse", json={"text": example.text})
             elapsed = (time.perf_counter() - started) * 1000
             response.raise_for_status()
-            intent = response.json()["intent"]
-            results.append((str(intent["name"]), float(intent["confidence"]), elapsed))
+            data = response.json()
+            intent = data["intent"]
+            second = next((float(r["confidence"]) for r in data.get("intent_ranking") or ()
+                           if r["name"] != intent["name"]), 0.0)
+            confidence = float(intent["confidence"])
+            results.append((str(intent["name"]), confidence, confidence - second, elapsed))
     return results
 
 
@@ -93,7 +99,7 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
-def evaluate(rasa_url: str, files: list[Path], threshold: float) -> int:
+def evaluate(rasa_url: str, files: list[Path], threshold: float, margin: float = 0.0) -> int:
     examples = [e for f in files for e in load_examples(f)]
     if not examples:
         print("no examples found")
@@ -101,7 +107,7 @@ def evaluate(rasa_url: str, files: list[Path], threshold: float) -> int:
     results = asyncio.run(_parse_all(rasa_url, examples))
     gold = [e.intent for e in examples]
     predicted = [r[0] for r in results]
-    latencies = [r[2] for r in results]
+    latencies = [r[3] for r in results]
     correct = [g == p for g, p in zip(gold, predicted)]
     f1 = _f1(gold, predicted)
 
@@ -112,8 +118,9 @@ def evaluate(rasa_url: str, files: list[Path], threshold: float) -> int:
     print(f"Held-out examples: {len(examples)} from {len(files)} file(s); Rasa at {rasa_url}\n")
     print(f"intent accuracy  {100 * sum(correct) / len(correct):6.2f} %")
     print(f"macro-F1         {100 * statistics.mean(f1.values()):6.2f} %")
-    confident = [i for i, r in enumerate(results) if r[1] >= threshold]
-    print(f"answered (confidence >= {threshold}): {100 * len(confident) / len(results):.1f} %, "
+    confident = [i for i, r in enumerate(results) if r[1] >= threshold and r[2] >= margin]
+    print(f"answered (confidence >= {threshold}, lead >= {margin}): "
+          f"{100 * len(confident) / len(results):.1f} %, "
           f"of which correct "
           f"{100 * sum(correct[i] for i in confident) / max(1, len(confident)):.1f} %")
     if long_enough:

@@ -58,8 +58,10 @@ class Settings(BaseSettings):
     # Key for the keyed hash that turns Telegram ids into pseudonyms (storage and logs).
     pseudonym_key: str | None = None
     content_dir: Path = ROOT / "content"
-    # Below this Rasa confidence the bot asks back instead of answering.
-    nlu_threshold: float = Field(default=0.45, ge=0, le=1)
+    # Below this Rasa confidence, or when the second topic is less than the margin behind, the
+    # bot asks back instead of answering (tuned on the held-out data: nlu/README.md).
+    nlu_threshold: float = Field(default=0.5, ge=0, le=1)
+    nlu_margin: float = Field(default=0.1, ge=0, le=1)
     max_text_chars: int = Field(default=1500, ge=50, le=4096)
     # How long a user's profile (language, city) is kept after their last message.
     profile_ttl_days: int = Field(default=180, ge=1)

@@ -72,6 +72,18 @@ async def test_rasa_unavailable_gives_menu_and_person() -> None:
     assert {f"t:{t}" for t in CONTENT.menu} <= data
 
 
+async def test_two_equally_likely_topics_are_asked_not_guessed() -> None:
+    ranking = (("training.money_support", 0.62), ("training.pay", 0.57), ("meta.greet", 0.01))
+    conversation = core(ScriptedNLU(Parse("training.money_support", 0.62, ranking)))
+    reply = await conversation.handle(text_turn("geld"))
+    assert reply.topic == "fallback"
+    data = [b.data for row in reply.buttons for b in row]
+    assert data[:2] == ["t:training.money_support", "t:training.pay"]
+    clear = (("training.money_support", 0.62), ("training.pay", 0.3))
+    conversation = core(ScriptedNLU(Parse("training.money_support", 0.62, clear)))
+    assert (await conversation.handle(text_turn("geld vom amt"))).topic == "training.money_support"
+
+
 async def test_low_confidence_suggests_likely_topics_then_offers_a_person() -> None:
     ranking = (("training.pay", 0.3), ("training.money_support", 0.25), ("meta.greet", 0.2))
     nlu = ScriptedNLU(Parse("training.pay", 0.3, ranking))

@@ -230,7 +230,7 @@ def test_unclear_message_gets_choices_then_a_person(api: BotApiStandIn, bot: Bot
     first = api.wait_sent(112, 1)[0].params
     assert first["text"] in (ui("fallback.did_you_mean", "de"),
                              ui("fallback.not_understood", "de"))
-    api.push(private_message(112, "hmm weiß nicht", language_code="de"))
+    api.push(private_message(112, "geld", language_code="de"))  # said again: still unclear
     second = api.wait_sent(112, 2)[1].params
     assert ui("fallback.offer_person", "de") in second["text"]
     assert second["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "t:handover.human"

@@ -31,11 +31,22 @@ DETECTOR = LanguageDetector()
     ("skolko dlitsya ausbildung", "ru"),
     ("merhaba", "tr"),
     ("telc b2 wyniki po ilu tygodniach", "pl"),     # "b2" is a level, not arabizi
+    # German words known from word frequencies, not only from the list of German terms.
+    ("bewerbungsfrist verpasst ne yapmaliyim", "tr"),
+    ("pracodawca nie płaci vergütung", "pl"),
+    ("caut lehrstelle urgent in marl", "ro"),
+    ("Ich suche eine Lehrstelle in Gelsenkirchen", "de"),
+    # Russian and Ukrainian in Latin letters, read back into Cyrillic and looked up.
+    ("mozhno li sdelat ausbildung v bottrop", "ru"),
+    ("yak znayty robotu v herten", "uk"),
+    # Word frequencies where letter statistics say Russian.
+    ("утре ще ходя на курс", "bg"),
 ])
 def test_detects(text: str, lang: str) -> None:
     assert DETECTOR.detect(text) == lang
 
 
-@pytest.mark.parametrize("text", ["ok", "👍", "...", "Ausbildung", "salam"])
+@pytest.mark.parametrize(
+    "text", ["ok", "👍", "...", "Ausbildung", "salam", "Gelsenkirchen Bottrop"])
 def test_too_short_or_ambiguous_is_left_to_the_stored_language(text: str) -> None:
     assert DETECTOR.detect(text) is None
