@@ -91,6 +91,8 @@ def test_bad_config_is_rejected() -> None:
         SentenceEmbeddingFeaturizer.validate_config({"scale": 0})
     with pytest.raises(ValueError):
         load_encoder("no-such-encoder")
+    with pytest.raises(ValueError):
+        SentenceSVMClassifier.validate_config({"min_df": 0})
 
 
 def _featurised(context: ExecutionContext, storage: LocalModelStorage, texts: list[str],

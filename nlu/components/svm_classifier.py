@@ -80,6 +80,8 @@ class SentenceSVMClassifier(IntentClassifier, GraphComponent):
         ngrams = config.get("char_ngrams")
         if ngrams is not None and (len(ngrams) != 2 or not 1 <= int(ngrams[0]) <= int(ngrams[1])):
             raise ValueError("char_ngrams must be [min, max] with 1 <= min <= max")
+        if int(config.get("min_df", 1)) < 1 or int(config.get("n_jobs", 1)) < 1:
+            raise ValueError("min_df and n_jobs must be at least 1")
 
     def _parts(self, messages: List[Message]) -> tuple[Optional[csr_matrix], Optional[np.ndarray]]:
         sparse_rows, dense_rows = [], []
