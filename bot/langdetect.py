@@ -45,7 +45,8 @@ TELLTALE = (
     (re.compile(r"[ąęłńśźżĄĘŁŃŚŹŻ]"), "pl"),
     (re.compile(r"[ăâîșțşţĂÂÎȘȚ]"), "ro"),
 )
-# German terms that people use inside other languages; they say nothing about the language.
+# German terms that people use inside other languages: they count as German, and the
+# mixed-message rule lets a few native words outweigh them.
 GERMAN_TERMS = frozenset(
     """ausbildung ausbildungen azubi azubis berufsschule jobcenter integrationskurs deutschkurs
     sprachkurs praktikum anerkennung duldung gestattung agentur arbeit bab hauptschulabschluss
@@ -117,12 +118,13 @@ class LanguageDetector:
             best = max(letters, key=letters.__getitem__)
             if letters[best] and sorted(letters.values())[-2] < letters[best]:
                 return best
+            cyrillic_only = LATIN_WORD.sub(" ", text)
             # Word frequencies settle what lingua's letter statistics confuse ("утре ще вали").
-            by_words = self._cyrillic_words(LATIN_WORD.sub(" ", text))
+            by_words = _cyrillic_by_words(cyrillic_only)
             if by_words and not letters[by_words] < max(letters.values()):
                 return by_words
             # Script and letters narrow it to three languages: take lingua's best, however close.
-            found = self._cyrillic.detect_language_of(LATIN_WORD.sub(" ", text))
+            found = self._cyrillic.detect_language_of(cyrillic_only)
             return LINGUA[found] if found is not None else None
         return self._latin_script(text)
 
@@ -149,17 +151,6 @@ class LanguageDetector:
             if pattern.search(text):
                 scores[code] += 2
         return scores
-
-    @staticmethod
-    def _cyrillic_words(text: str) -> str | None:
-        """The Cyrillic language whose words these are, by summed word frequency (unknown
-        words count as rare), when it leads clearly."""
-        totals = dict.fromkeys(CYRILLIC_CODES, 0.0)
-        for word in WORD.findall(text.lower()):
-            for code in CYRILLIC_CODES:
-                totals[code] += max(_zipf(word, code), 1.0)
-        ranked = sorted(totals.items(), key=lambda item: -item[1])
-        return ranked[0][0] if ranked[0][1] >= ranked[1][1] + DECISIVE else None
 
     def _latin_script(self, text: str) -> str | None:
         # Place names and other neutral words say nothing about the language.
@@ -219,6 +210,17 @@ def _zipf(word: str, code: str) -> float:
     # Small lists (common words, ~10 MB each in memory) except German, whose long compounds
     # ("berufsausbildungsbeihilfe") only the large list knows.
     return zipf_frequency(word, code, wordlist="large" if code == "de" else "small")
+
+
+def _cyrillic_by_words(text: str) -> str | None:
+    """The Cyrillic language whose words these are, by summed word frequency (unknown words
+    count as rare), when it leads clearly."""
+    totals = dict.fromkeys(CYRILLIC_CODES, 0.0)
+    for word in WORD.findall(text.lower()):
+        for code in CYRILLIC_CODES:
+            totals[code] += max(_zipf(word, code), 1.0)
+    ranked = sorted(totals.items(), key=lambda item: -item[1])
+    return ranked[0][0] if ranked[0][1] >= ranked[1][1] + DECISIVE else None
 
 
 @lru_cache(maxsize=50_000)

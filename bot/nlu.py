@@ -34,6 +34,21 @@ class Parse:
 UNKNOWN = Parse(intent=None, confidence=0.0)
 
 
+def parse_from_rasa(data: dict) -> Parse:  # type: ignore[type-arg]
+    """Rasa's /model/parse answer as a Parse (UNKNOWN when it names no intent)."""
+    intent = (data.get("intent") or {}).get("name")
+    if not intent:
+        return UNKNOWN
+    entities: dict[str, str] = {}
+    for entity in data.get("entities") or ():
+        # The first extractor wins; synonyms are already mapped to canonical values by Rasa.
+        entities.setdefault(str(entity.get("entity")), str(entity.get("value")))
+    ranking = tuple(
+        (str(r["name"]), float(r["confidence"])) for r in data.get("intent_ranking") or ()
+    )
+    return Parse(str(intent), float(data["intent"].get("confidence", 0.0)), ranking, entities)
+
+
 class RasaClient:
     """Calls Rasa through one shared httpx.AsyncClient; degrades to UNKNOWN on any HTTP failure."""
 
@@ -53,18 +68,8 @@ class RasaClient:
         except ValueError:
             log.warning("rasa_bad_response")
             return UNKNOWN
-        intent = (data.get("intent") or {}).get("name")
-        if not intent:
-            return UNKNOWN
-        entities: dict[str, str] = {}
-        for entity in data.get("entities") or ():
-            # The first extractor wins; synonyms are already mapped to canonical values by Rasa.
-            entities.setdefault(str(entity.get("entity")), str(entity.get("value")))
-        ranking = tuple(
-            (str(r["name"]), float(r["confidence"])) for r in data.get("intent_ranking") or ()
-        )
         log.debug("rasa_parsed", ms=round((time.perf_counter() - started) * 1000, 1))
-        return Parse(intent, float(data["intent"].get("confidence", 0.0)), ranking, entities)
+        return parse_from_rasa(data)
 
     async def ready(self) -> bool:
         try:

@@ -20,6 +20,7 @@ import httpx
 import yaml
 
 from bot.langdetect import LanguageDetector
+from bot.nlu import parse_from_rasa
 
 ANNOTATION = re.compile(r"\[([^\]]+)\](?:\{[^}]*\}|\([^)]*\))")
 
@@ -72,12 +73,8 @@ async def _parse_all(rasa_url: str,
             response = await client.post("/model/parse", json={"text": example.text})
             elapsed = (time.perf_counter() - started) * 1000
             response.raise_for_status()
-            data = response.json()
-            intent = data["intent"]
-            second = next((float(r["confidence"]) for r in data.get("intent_ranking") or ()
-                           if r["name"] != intent["name"]), 0.0)
-            confidence = float(intent["confidence"])
-            results.append((str(intent["name"]), confidence, confidence - second, elapsed))
+            parse = parse_from_rasa(response.json())
+            results.append((str(parse.intent), parse.confidence, parse.lead, elapsed))
     return results
 
 

@@ -65,6 +65,7 @@ class RateCount:
 
 
 BURST_SECONDS = 10
+MINUTE_SECONDS = 60
 SNIPPETS_KEPT = 5  # the user's last messages shown on a case card
 MAX_SNIPPET = 500
 
@@ -147,20 +148,20 @@ class RedisStore:
         """Count one message in the sliding last 10 seconds and last minute (burst=False: only
         the minute, for button taps). Sliding, because fixed windows let a flood through
         twice over at a window boundary."""
-        burst_key, minute_key = keys.rate(user, "burst"), keys.rate(user, "minute")
         member = f"{now:.6f}:{secrets.token_hex(3)}"  # unique: two taps can share a timestamp
+        counted_at = []
         async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.zremrangebyscore(burst_key, "-inf", now - BURST_SECONDS)
-            if burst:
-                pipe.zadd(burst_key, {member: now})
-            pipe.zcard(burst_key)
-            pipe.expire(burst_key, BURST_SECONDS * 2)
-            pipe.zremrangebyscore(minute_key, "-inf", now - 60)
-            pipe.zadd(minute_key, {member: now})
-            pipe.zcard(minute_key)
-            pipe.expire(minute_key, 120)
+            for window, seconds, add in (("burst", BURST_SECONDS, burst),
+                                         ("minute", MINUTE_SECONDS, True)):
+                key = keys.rate(user, window)
+                pipe.zremrangebyscore(key, "-inf", now - seconds)
+                if add:
+                    pipe.zadd(key, {member: now})
+                counted_at.append(len(pipe))
+                pipe.zcard(key)
+                pipe.expire(key, seconds * 2)
             results = await self._run(pipe.execute())
-        return RateCount(int(results[2 if burst else 1]), int(results[-2]))
+        return RateCount(*(int(results[i]) for i in counted_at))
 
     async def first_rate_notice(self, user: str) -> bool:
         return bool(await self._run(self._redis.set(keys.rate_notice(user), 1, nx=True, ex=60)))
@@ -226,7 +227,7 @@ class MemoryStore:
 
     async def count_message(self, user: str, now: float, burst: bool = True) -> RateCount:
         bursts = [t for t in self._bursts.get(user, []) if t > now - BURST_SECONDS]
-        minutes = [t for t in self._minutes.get(user, []) if t > now - 60]
+        minutes = [t for t in self._minutes.get(user, []) if t > now - MINUTE_SECONDS]
         bursts += [now] if burst else []
         minutes.append(now)
         self._bursts[user], self._minutes[user] = bursts, minutes
