@@ -31,14 +31,15 @@ DETECTOR = LanguageDetector()
     ("skolko dlitsya ausbildung", "ru"),
     ("merhaba", "tr"),
     ("telc b2 wyniki po ilu tygodniach", "pl"),     # "b2" is a level, not arabizi
+    # Each of the following was wrong before word frequencies and transliteration were used.
     # German words known from word frequencies, not only from the list of German terms.
-    ("bewerbungsfrist verpasst ne yapmaliyim", "tr"),
-    ("pracodawca nie płaci vergütung", "pl"),
+    ("bewerbungsunterlagen eksiksiz gönderdim", "tr"),
+    ("warunki berufsausbildungsbeihilfe", "pl"),
     ("caut lehrstelle urgent in marl", "ro"),
-    ("Ich suche eine Lehrstelle in Gelsenkirchen", "de"),
     # Russian and Ukrainian in Latin letters, read back into Cyrillic and looked up.
-    ("mozhno li sdelat ausbildung v bottrop", "ru"),
-    ("yak znayty robotu v herten", "uk"),
+    ("kak najti praktikum", "ru"),
+    ("potribna dopomoha z dokumentamy", "uk"),
+    ("ya ne rozumiyu nimetsku", "uk"),
     # Word frequencies where letter statistics say Russian.
     ("утре ще ходя на курс", "bg"),
 ])
