@@ -169,6 +169,9 @@ class SentenceSVMClassifier(IntentClassifier, GraphComponent):
                                           ngram_range=(int(ngrams[0]), int(ngrams[1])),
                                           min_df=int(self.config["min_df"]), dtype=np.float32)
             self.ngrams.fit([e.get(TEXT) for e in examples])
+            # The n-grams dropped by min_df, kept by scikit-learn for introspection only: a
+            # third of the saved model (68 -> 49 MB uncompressed), never used to predict.
+            self.ngrams.stop_words_ = None
         else:
             sparse, _ = self._parts(examples)
             if sparse is not None:
