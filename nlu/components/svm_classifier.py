@@ -45,8 +45,8 @@ class _FastScorer:
 
     Gives the probabilities of `CalibratedClassifierCV.predict_proba` on the TF-IDF char n-grams
     plus the weighted embedding (a component test compares the two), but skips scikit-learn's
-    per-call validation, sparse stacking and per-class calibrator calls: they cost about 3 ms of a
-    parse, this 0.14 ms. Built at load time from the saved scikit-learn objects.
+    per-call validation, sparse stacking and per-class calibrator calls: 0.14 ms per message
+    instead of 2.3 ms (nlu/README.md). Built at load time from the saved scikit-learn objects.
     """
 
     def __init__(self, ngrams: TfidfVectorizer, clf: CalibratedClassifierCV,
@@ -169,8 +169,8 @@ class SentenceSVMClassifier(IntentClassifier, GraphComponent):
                                           ngram_range=(int(ngrams[0]), int(ngrams[1])),
                                           min_df=int(self.config["min_df"]), dtype=np.float32)
             self.ngrams.fit([e.get(TEXT) for e in examples])
-            # The n-grams dropped by min_df, kept by scikit-learn for introspection only: a
-            # third of the saved model (68 -> 49 MB uncompressed), never used to predict.
+            # The n-grams dropped by min_df, kept by scikit-learn for introspection only and
+            # never used to predict: they made the saved vectorizer 68 instead of 49 MB.
             self.ngrams.stop_words_ = None
         else:
             sparse, _ = self._parts(examples)
