@@ -18,7 +18,7 @@ def text_key(text: str) -> bytes:
 
 
 class EmbeddingCache:
-    """One `.npz` file per encoder name: keys (16-byte text hashes) and float32 vectors.
+    """One `.npz` file per encoder name: 16-byte text hashes (uint8 rows) and float32 vectors.
 
     Only the texts of the current training data are written back, so removed messages do not
     pile up. The file is replaced atomically; an unreadable file is treated as empty.
@@ -32,12 +32,13 @@ class EmbeddingCache:
     def _load(self) -> dict[bytes, np.ndarray]:
         try:
             with np.load(self.path) as data:
-                keys, vectors = data["keys"], data["vectors"]
+                keys, vectors = data["key_bytes"], data["vectors"]
         except (OSError, ValueError, KeyError):
             return {}
-        if vectors.ndim != 2 or vectors.shape[1] != self.dim or len(keys) != len(vectors):
+        if (vectors.ndim != 2 or vectors.shape[1] != self.dim or keys.shape != (len(vectors), 16)
+                or keys.dtype != np.uint8):
             return {}
-        return {bytes(k): v for k, v in zip(keys, vectors)}
+        return {k.tobytes(): v for k, v in zip(keys, vectors)}
 
     def vectors(self, texts: list[str], encode: Encode, batch: int = 64) -> np.ndarray:
         """Vectors for `texts` in order; the ones not cached yet are encoded in batches."""
@@ -57,13 +58,15 @@ class EmbeddingCache:
 
     def _save(self, entries: dict[bytes, np.ndarray]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        keys = np.array(list(entries), dtype="S16")
+        # raw bytes, not numpy's "S16": that strips trailing NUL bytes, so 1 key in 256 (a
+        # digest ending in 0x00) was never found again and its text was re-encoded every time
+        keys = np.frombuffer(b"".join(entries), dtype=np.uint8).reshape(len(entries), 16)
         vectors = (np.vstack(list(entries.values())) if entries
                    else np.zeros((0, self.dim), dtype=np.float32))
         handle, temporary = tempfile.mkstemp(dir=self.path.parent, suffix=".npz")
         try:
             with os.fdopen(handle, "wb") as stream:
-                np.savez(stream, keys=keys, vectors=vectors.astype(np.float32))
+                np.savez(stream, key_bytes=keys, vectors=vectors.astype(np.float32))
             os.replace(temporary, self.path)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
