@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from functools import partial
+from typing import Any, Callable, Dict, List, Optional, Text
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -71,24 +72,29 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
             raise ValueError("scale must be positive")
 
     def process(self, messages: List[Message]) -> List[Message]:
-        with_text = [m for m in messages if m.get(TEXT)]
-        for start in range(0, len(with_text), BATCH):
-            batch = with_text[start : start + BATCH]
-            vectors = self._encoder.encode([m.get(TEXT) for m in batch]) * self._scale
-            for message, vector in zip(batch, vectors):
-                self._set_features(message, vector)
+        self._featurize(messages, self._encode)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        if not self._cache_dir:
-            self.process(training_data.training_examples)
-            return training_data
-        with_text = [m for m in training_data.training_examples if m.get(TEXT)]
-        cache = EmbeddingCache(self._cache_dir, self._encoder.name, self._encoder.dim)
-        vectors = cache.vectors([m.get(TEXT) for m in with_text], self._encoder.encode, BATCH)
+        encode = self._encode
+        if self._cache_dir:
+            cache = EmbeddingCache(self._cache_dir, self._encoder.name, self._encoder.dim)
+            encode = partial(cache.vectors, encode=self._encoder.encode, batch=BATCH)
+        self._featurize(training_data.training_examples, encode)
+        return training_data
+
+    def _encode(self, texts: List[str]) -> np.ndarray:
+        return np.vstack([self._encoder.encode(texts[start : start + BATCH])
+                          for start in range(0, len(texts), BATCH)])
+
+    def _featurize(self, messages: List[Message],
+                   encode: Callable[[List[str]], np.ndarray]) -> None:
+        with_text = [m for m in messages if m.get(TEXT)]
+        if not with_text:
+            return
+        vectors = encode([m.get(TEXT) for m in with_text])
         for message, vector in zip(with_text, vectors):
             self._set_features(message, vector * self._scale)
-        return training_data
 
     def _set_features(self, message: Message, vector: np.ndarray) -> None:
         sequence = None
