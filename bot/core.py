@@ -13,7 +13,7 @@ from bot.content import Content
 from bot.features import answers, handover, languages, privacy
 from bot.features.context import Context
 from bot.handover.desk import Desk
-from bot.langdetect import LanguageDetector
+from bot.langdetect import LanguageDetector, cyrillic_reading
 from bot.nlu import RasaClient
 from bot.render import clean_user_text, render
 from bot.safety import CRISIS_TOPIC
@@ -181,13 +181,15 @@ class Conversation:
         if self.desk is not None:
             # Kept briefly so that a person taking a case sees what the user asked.
             await self.store.remember_message(turn.user, text)
-        if self.content.crisis.match(text):
+        # Latin-script Russian, Ukrainian or Bulgarian is understood far better in Cyrillic.
+        reading = cyrillic_reading(text, detected or lang)
+        if self.content.crisis.match(text) or self.content.crisis.match(reading):
             # The phrase layer answers at once, also when Rasa is down or the text is long.
             return await self._crisis(ctx, confidence=1.0)
         if len(text) > self.config.max_text_chars:
             return answers.too_long(ctx, self.config.max_text_chars)
 
-        parse = await self.nlu.parse(text)
+        parse = await self.nlu.parse(reading)
         if parse.intent == CRISIS_TOPIC and parse.confidence >= self.config.crisis_threshold:
             return await self._crisis(ctx, confidence=parse.confidence)
         city = self.content.directory.canonical_city(parse.entities.get("city")) if (

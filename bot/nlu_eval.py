@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 import yaml
 
-from bot.langdetect import LanguageDetector
+from bot.langdetect import LanguageDetector, cyrillic_reading
 from bot.nlu import parse_from_rasa
 
 ANNOTATION = re.compile(r"\[([^\]]+)\](?:\{[^}]*\}|\([^)]*\))")
@@ -62,15 +62,14 @@ def default_files(root: Path) -> list[Path]:
     return sorted((root / "nlu" / "tests").glob("heldout_*.yml"))
 
 
-async def _parse_all(rasa_url: str,
-                     examples: list[Example]) -> list[tuple[str, float, float, float]]:
-    """(intent, confidence, lead over the second intent, milliseconds) per example."""
+async def _parse_all(rasa_url: str, texts: list[str]) -> list[tuple[str, float, float, float]]:
+    """(intent, confidence, lead over the second intent, milliseconds) per text."""
     results = []
     async with httpx.AsyncClient(base_url=rasa_url, timeout=30) as client:
         await client.post("/model/parse", json={"text": "warm up"})
-        for example in examples:
+        for text in texts:
             started = time.perf_counter()
-            response = await client.post("/model/parse", json={"text": example.text})
+            response = await client.post("/model/parse", json={"text": text})
             elapsed = (time.perf_counter() - started) * 1000
             response.raise_for_status()
             parse = parse_from_rasa(response.json())
@@ -101,15 +100,16 @@ def evaluate(rasa_url: str, files: list[Path], threshold: float, margin: float =
     if not examples:
         print("no examples found")
         return 1
-    results = asyncio.run(_parse_all(rasa_url, examples))
+    detector = LanguageDetector()
+    detected = [detector.detect(e.text) for e in examples]
+    # Rasa gets what the bot would send it: the text as read in the detected language.
+    readings = [cyrillic_reading(e.text, lang) for e, lang in zip(examples, detected)]
+    results = asyncio.run(_parse_all(rasa_url, readings))
     gold = [e.intent for e in examples]
     predicted = [r[0] for r in results]
     latencies = [r[3] for r in results]
     correct = [g == p for g, p in zip(gold, predicted)]
     f1 = _f1(gold, predicted)
-
-    detector = LanguageDetector()
-    detected = [detector.detect(e.text) for e in examples]
     long_enough = [i for i, e in enumerate(examples) if len(e.text.split()) >= 3]
 
     print(f"Held-out examples: {len(examples)} from {len(files)} file(s); Rasa at {rasa_url}\n")

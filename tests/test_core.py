@@ -63,6 +63,17 @@ async def test_answers_carry_sources_and_checked_on_date() -> None:
     assert i18n.strings("de").date(topic.checked_on) in reply.text
 
 
+async def test_latin_script_russian_is_understood_in_cyrillic() -> None:
+    nlu = ScriptedNLU(Parse("training.duration", 0.9))
+    reply = await core(nlu).handle(text_turn("kak dolgo dlitsya ausbildung", client="de"))
+    assert nlu.texts == ["как долго длится ausbildung"]
+    assert reply.lang == "ru"
+    # Its crisis phrases too, also when Rasa cannot be asked ("zhit ne hochu" is not listed).
+    nlu = ScriptedNLU(UNKNOWN)
+    assert (await core(nlu).handle(text_turn("zhit ne hochu", client="ru"))).topic == (
+        "safety.crisis")
+
+
 async def test_rasa_unavailable_gives_menu_and_person() -> None:
     reply = await core(ScriptedNLU(UNKNOWN)).handle(text_turn("Wie lange dauert das?"))
     assert reply.topic == "fallback"
