@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import structlog
 
+from bot import spelling
 from bot.content import load_content
 from bot.core import Conversation, CoreConfig
 from bot.handover.cases import CaseStore
@@ -69,6 +70,7 @@ async def open_services(settings: Settings, *, memory_store: bool = False,
     nlu = RasaClient(settings.rasa_url, settings.rasa_timeout)
     detector = LanguageDetector()
     detector.warm_up()
+    spelling.warm_up()
     core = Conversation(
         content, store, nlu, detector,
         CoreConfig(nlu_threshold=settings.nlu_threshold, nlu_margin=settings.nlu_margin,

@@ -13,10 +13,11 @@ from bot.content import Content
 from bot.features import answers, handover, languages, privacy
 from bot.features.context import Context
 from bot.handover.desk import Desk
-from bot.langdetect import LanguageDetector, cyrillic_reading
+from bot.langdetect import LanguageDetector
 from bot.nlu import RasaClient
 from bot.render import clean_user_text, render
 from bot.safety import CRISIS_TOPIC
+from bot.spelling import for_understanding
 from bot.store import Profile, Session, Store, StoreUnavailable
 from bot.types import Kind, Reply, Turn
 
@@ -181,8 +182,9 @@ class Conversation:
         if self.desk is not None:
             # Kept briefly so that a person taking a case sees what the user asked.
             await self.store.remember_message(turn.user, text)
-        # Latin-script Russian, Ukrainian or Bulgarian is understood far better in Cyrillic.
-        reading = cyrillic_reading(text, detected or lang)
+        # Latin-script Russian and Polish without its diacritics are understood far better
+        # when spelt as the encoder learnt them.
+        reading = for_understanding(text, detected or lang)
         if self.content.crisis.match(text) or self.content.crisis.match(reading):
             # The phrase layer answers at once, also when Rasa is down or the text is long.
             return await self._crisis(ctx, confidence=1.0)

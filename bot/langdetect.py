@@ -171,7 +171,7 @@ class LanguageDetector:
                 for reading in readings:
                     scores[reading] += 1 / len(readings)
             elif word not in self._markers and len(word) >= 3 and not any(
-                    _zipf(word, other) for other in LATIN_CODES):
+                    zipf(word, other) for other in LATIN_CODES):
                 unknown += 1
         german = scores.pop("de", 0.0)
         others = sorted(scores.items(), key=lambda item: -item[1])
@@ -206,7 +206,7 @@ class LanguageDetector:
 
 
 @lru_cache(maxsize=50_000)
-def _zipf(word: str, code: str) -> float:
+def zipf(word: str, code: str) -> float:
     # Small lists (common words, ~10 MB each in memory) except German, whose long compounds
     # ("berufsausbildungsbeihilfe") only the large list knows.
     return zipf_frequency(word, code, wordlist="large" if code == "de" else "small")
@@ -218,7 +218,7 @@ def _cyrillic_by_words(text: str) -> str | None:
     totals = dict.fromkeys(CYRILLIC_CODES, 0.0)
     for word in WORD.findall(text.lower()):
         for code in CYRILLIC_CODES:
-            totals[code] += max(_zipf(word, code), 1.0)
+            totals[code] += max(zipf(word, code), 1.0)
     ranked = sorted(totals.items(), key=lambda item: -item[1])
     return ranked[0][0] if ranked[0][1] >= ranked[1][1] + DECISIVE else None
 
@@ -230,7 +230,7 @@ def _latin_word(word: str) -> str | None:
     words need three letters and a common use ("olmadan", "warunki", "caut")."""
     if word in GERMAN_TERMS:
         return "de"
-    frequencies = {code: _zipf(word, code) for code in LATIN_CODES}
+    frequencies = {code: zipf(word, code) for code in LATIN_CODES}
     best = max(frequencies, key=frequencies.__getitem__)
     runner_up = max(value for code, value in frequencies.items() if code != best)
     if frequencies[best] < runner_up + DECISIVE:
@@ -257,12 +257,10 @@ TRANSLIT = {
            "4": "ч", "6": "ш", "y": "ъ", "i": "и", "j": "й", "g": "г", "h": "х"},
 }
 _VOWELS = "aeiouy"
-SOFTENED = frozenset("тлнсдзрмв")  # consonants a soft sign often follows at the end
-SOFT_L = re.compile(r"л(?=[бвгджзклмнпрстфхцчшщ])")
 
 
 @lru_cache(maxsize=50_000)
-def _to_cyrillic(word: str, code: str) -> str:
+def to_cyrillic(word: str, code: str) -> str:
     table, out, i = TRANSLIT[code], [], 0
     while i < len(word):
         # "y" after a vowel is й in all three ("moy", "novyi", "kakvoy").
@@ -281,57 +279,13 @@ def _to_cyrillic(word: str, code: str) -> str:
     return "".join(out)
 
 
-def _readings(word: str, code: str) -> set[str]:
-    """Cyrillic spellings of a Latin-script word. Transliteration often drops the soft sign
-    ("umeret", "skolko" for умереть, сколько), writes -тся/-ться as "-tsya" and Bulgarian ъ
-    as "u"."""
-    reading = _to_cyrillic(word, code)
-    readings = {reading}
-    if code == "bg":
-        # ъ is written "u" or "a": "tursya", "kade" for търся, къде
-        readings.add(reading.replace("у", "ъ"))
-        readings |= {reading[:i] + "ъ" + reading[i + 1:]
-                     for i, letter in enumerate(reading) if letter == "а"}
-        return readings
-    readings.add(SOFT_L.sub("ль", reading))  # "skolko", "bolshe" for сколько, больше
-    if code == "ru" and reading.endswith("ця"):
-        readings |= {reading[:-2] + "тся", reading[:-2] + "ться"}
-    return readings | {r + "ь" for r in readings if r[-1:] in SOFTENED}
-
-
-LATIN_TOKEN = re.compile(r"[A-Za-z0-9']*[A-Za-z][A-Za-z0-9']*")
-# A reading counts when it is at least this common a word (Zipf 2: once in 10 million words).
-# Measured on the held-out messages: any value from 1.0 to 3.0 gives the same result.
-READING_MIN_ZIPF = 2.0
-
-
-def cyrillic_reading(text: str, lang: str | None) -> str:
-    """`text` for understanding, with its Latin-script Russian, Ukrainian or Bulgarian words
-    written in Cyrillic ("kak dolgo dlitsya ausbildung" -> "как долго длится ausbildung"): the
-    sentence encoder knows the Cyrillic words far better. Only words whose reading is a common
-    word of `lang`, and commoner than the word is in our Latin-script languages, change, so
-    German terms, names and places stay as typed. Other languages and Cyrillic text: unchanged."""
-    if lang not in CYRILLIC_CODES or CYRILLIC.search(text):
-        return text
-
-    def read(match: re.Match[str]) -> str:
-        word = match.group(0).lower()
-        frequency, reading = max((_zipf(r, lang), r) for r in _readings(word, lang))
-        if frequency >= READING_MIN_ZIPF and frequency >= max(
-                _zipf(word, code) for code in LATIN_CODES):
-            return reading
-        return match.group(0)
-
-    return LATIN_TOKEN.sub(read, text)
-
-
 @lru_cache(maxsize=50_000)
 def _transliterated_word(word: str) -> tuple[str, ...]:
     """The Cyrillic languages a Latin-script word is a common word of ("mozhno" -> ru; "rabota"
     -> ru and bg), when that reading is clearly more common than the word as it stands in our
     Latin languages. Lists differ in size, so readings within a factor of ten all count."""
-    latin = max(_zipf(word, code) for code in LATIN_CODES)
-    readings = {code: _zipf(_to_cyrillic(word, code), code) for code in CYRILLIC_CODES}
+    latin = max(zipf(word, code) for code in LATIN_CODES)
+    readings = {code: zipf(to_cyrillic(word, code), code) for code in CYRILLIC_CODES}
     top = max(readings.values())
     if top < 3 or top < latin + 0.5:
         return ()

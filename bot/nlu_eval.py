@@ -19,8 +19,9 @@ from pathlib import Path
 import httpx
 import yaml
 
-from bot.langdetect import LanguageDetector, cyrillic_reading
+from bot.langdetect import LanguageDetector
 from bot.nlu import parse_from_rasa
+from bot.spelling import for_understanding
 
 ANNOTATION = re.compile(r"\[([^\]]+)\](?:\{[^}]*\}|\([^)]*\))")
 
@@ -103,7 +104,7 @@ def evaluate(rasa_url: str, files: list[Path], threshold: float, margin: float =
     detector = LanguageDetector()
     detected = [detector.detect(e.text) for e in examples]
     # Rasa gets what the bot would send it: the text as read in the detected language.
-    readings = [cyrillic_reading(e.text, lang) for e, lang in zip(examples, detected)]
+    readings = [for_understanding(e.text, lang) for e, lang in zip(examples, detected)]
     results = asyncio.run(_parse_all(rasa_url, readings))
     gold = [e.intent for e in examples]
     predicted = [r[0] for r in results]

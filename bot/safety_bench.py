@@ -14,9 +14,10 @@ from pathlib import Path
 import httpx
 import yaml
 
-from bot.langdetect import LanguageDetector, cyrillic_reading
+from bot.langdetect import LanguageDetector
 from bot.nlu_eval import Example, default_files, load_examples
 from bot.safety import CRISIS_TOPIC, CrisisPhrases
+from bot.spelling import for_understanding
 
 
 def benchmark_set(root: Path) -> list[tuple[str, str, bool]]:
@@ -47,7 +48,7 @@ def run(root: Path, rasa_url: str, threshold: float) -> int:
     phrases = CrisisPhrases.load(root / "content" / "safety" / "crisis_phrases.yml")
     # What the bot does: phrases on the text and on its reading, Rasa on the reading.
     detector = LanguageDetector()
-    readings = [cyrillic_reading(text, detector.detect(text)) for _, text, _ in items]
+    readings = [for_understanding(text, detector.detect(text)) for _, text, _ in items]
     by_phrase = [phrases.match(text) or phrases.match(reading)
                  for (_, text, _), reading in zip(items, readings)]
     by_nlu = asyncio.run(_nlu_says_crisis(rasa_url, readings, threshold))

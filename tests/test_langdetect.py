@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.langdetect import LanguageDetector, cyrillic_reading
+from bot.langdetect import LanguageDetector
 
 DETECTOR = LanguageDetector()
 
@@ -52,28 +52,3 @@ def test_detects(text: str, lang: str) -> None:
 def test_too_short_or_ambiguous_is_left_to_the_stored_language(text: str) -> None:
     assert DETECTOR.detect(text) is None
 
-
-@pytest.mark.parametrize(("text", "lang", "reading"), [
-    ("kak dolgo dlitsya ausbildung", "ru", "как долго длится ausbildung"),   # -tsya is -тся
-    ("mne nuzhna rabota v Gelsenkirchen", "ru", "мне нужна работа в Gelsenkirchen"),
-    ("hochu umeret", "ru", "хочу умереть"),                                # soft sign left out
-    ("skolko platyat", "ru", "сколько платят"),
-    ("kade da tursya mqsto", "bg", "къде да търся място"),                   # u and a for ъ
-    ("yak staty azubi u Gelsenkirchen", "uk", "як стати azubi у Gelsenkirchen"),
-    ("kakvo tryabva za ausbildung v Bottrop", "bg", "какво трябва за ausbildung в Bottrop"),
-])
-def test_latin_script_cyrillic_languages_are_read_in_cyrillic(
-        text: str, lang: str, reading: str) -> None:
-    # German terms and place names are no common Russian, Ukrainian or Bulgarian words: kept.
-    assert cyrillic_reading(text, lang) == reading
-
-
-@pytest.mark.parametrize(("text", "lang"), [
-    ("Сколько длится Ausbildung?", "ru"),     # already Cyrillic
-    ("kak dolgo dlitsya ausbildung", "tr"),   # only ru, uk and bg are read
-    ("kak dolgo dlitsya ausbildung", None),
-    ("Ausbildung Dauer Mechatroniker", "ru"),  # German words stay German
-    ("", "ru"),
-])
-def test_other_texts_are_left_as_typed(text: str, lang: str | None) -> None:
-    assert cyrillic_reading(text, lang) == text

@@ -1,0 +1,104 @@
+"""A message spelt the way the sentence encoder knows best, before Rasa reads it.
+
+People type Russian, Ukrainian and Bulgarian in Latin letters ("kak dolgo dlitsya") and Polish,
+Romanian and Turkish without their diacritics ("sie", "cand", "basvuru"). The encoder learnt these
+languages from properly spelt text, so both are written back, word by word, where a word list
+says so clearly. German terms, names and places stay as typed. Measured on the held-out messages
+in `nlu/README.md`.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from wordfreq import iter_wordlist
+
+from bot.langdetect import CYRILLIC, CYRILLIC_CODES, DECISIVE, LATIN_CODES, to_cyrillic, zipf
+
+LATIN_TOKEN = re.compile(r"[A-Za-z0-9']*[A-Za-z][A-Za-z0-9']*")
+WORD = re.compile(r"[^\W\d_]+")
+# A spelling counts when it is at least this common a word (Zipf 2: once in 10 million words).
+# For the Cyrillic readings any value from 1.0 to 3.0 gave the same held-out result.
+MIN_ZIPF = 2.0
+
+SOFTENED = frozenset("тлнсдзрмв")  # consonants a soft sign often follows at the end
+SOFT_L = re.compile(r"л(?=[бвгджзклмнпрстфхцчшщ])")
+
+# The letters people leave off, per language: plain letter -> the letters it may stand for.
+DIACRITICS = {
+    "pl": {"a": "ą", "c": "ć", "e": "ę", "l": "ł", "n": "ń", "o": "ó", "s": "ś", "z": "źż"},
+    "ro": {"a": "ăâ", "i": "î", "s": "șş", "t": "țţ"},
+    "tr": {"c": "ç", "g": "ğ", "i": "ı", "o": "ö", "s": "ş", "u": "ü"},
+}
+
+
+def for_understanding(text: str, lang: str | None) -> str:
+    """`text` as Rasa should read it, for a message in `lang` (unchanged for other languages)."""
+    if lang in CYRILLIC_CODES and not CYRILLIC.search(text):
+        return LATIN_TOKEN.sub(lambda m: _cyrillic(m.group(0), lang), text)
+    marks = DIACRITICS.get(lang or "")
+    # Someone who typed any of the letters writes them where they belong: leave it as typed.
+    if marks and not any(letter in "".join(marks.values()) for letter in text.lower()):
+        return WORD.sub(lambda m: _with_diacritics(m.group(0), lang), text)
+    return text
+
+
+def _cyrillic(typed: str, lang: str) -> str:
+    word = typed.lower()
+    frequency, reading = max((zipf(r, lang), r) for r in _readings(word, lang))
+    if frequency >= MIN_ZIPF and frequency >= max(zipf(word, code) for code in LATIN_CODES):
+        return reading
+    return typed
+
+
+def _readings(word: str, code: str) -> set[str]:
+    """Cyrillic spellings of a Latin-script word. Transliteration often drops the soft sign
+    ("umeret", "skolko" for умереть, сколько), writes -тся/-ться as "-tsya" and Bulgarian ъ
+    as "u" or "a"."""
+    reading = to_cyrillic(word, code)
+    readings = {reading}
+    if code == "bg":
+        readings.add(reading.replace("у", "ъ"))  # "tursya" for търся
+        readings |= {reading[:i] + "ъ" + reading[i + 1:]  # "kade" for къде
+                     for i, letter in enumerate(reading) if letter == "а"}
+        return readings
+    readings.add(SOFT_L.sub("ль", reading))
+    if code == "ru" and reading.endswith("ця"):
+        readings |= {reading[:-2] + "тся", reading[:-2] + "ться"}
+    return readings | {r + "ь" for r in readings if r[-1:] in SOFTENED}
+
+
+def _with_diacritics(typed: str, lang: str) -> str:
+    """The commonest spelling of the word with diacritics, when it is clearly (ten times)
+    commoner than the word as typed: "sie" -> "się", "cand" -> "când"; "ze" stays (both are
+    words)."""
+    word = typed.lower()
+    spelt = _spellings(lang).get(word)
+    if spelt is not None:
+        frequency = zipf(spelt, lang)
+        if frequency >= MIN_ZIPF and frequency >= zipf(word, lang) + DECISIVE:
+            return spelt
+    return typed
+
+
+@cache
+def _spellings(lang: str) -> dict[str, str]:
+    """Each word of the language's word list with diacritics, by its form without them; where
+    several share one form, the commonest (the list is ordered by frequency)."""
+    strip = str.maketrans({mark: plain for plain, marks in DIACRITICS[lang].items()
+                           for mark in marks})
+    found: dict[str, str] = {}
+    for word in iter_wordlist(lang, "small"):
+        plain = word.translate(strip)
+        if plain != word:
+            found.setdefault(plain, word)
+    return found
+
+
+def warm_up() -> None:
+    """Load the word lists now rather than on the first user's message."""
+    for lang in (*CYRILLIC_CODES, *DIACRITICS):
+        for_understanding("warm up", lang)
+    for lang in DIACRITICS:
+        _spellings(lang)
