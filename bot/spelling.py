@@ -70,29 +70,30 @@ def _readings(word: str, code: str) -> set[str]:
 
 
 def _with_diacritics(typed: str, lang: str) -> str:
-    """The commonest spelling of the word with diacritics, when it is clearly (ten times)
-    commoner than the word as typed: "sie" -> "się", "cand" -> "când"; "ze" stays (both are
-    words)."""
+    """The spelling of the word with diacritics, when it is clearly (ten times) commoner than
+    the word as typed and than any other such spelling: "sie" -> "się", "cand" -> "când";
+    "ze" (a word too) and "czesc" (cześć "hi" or część "part") stay as typed."""
     word = typed.lower()
-    spelt = _spellings(lang).get(word)
-    if spelt is not None:
-        frequency = zipf(spelt, lang)
-        if frequency >= MIN_ZIPF and frequency >= zipf(word, lang) + DECISIVE:
-            return spelt
+    spellings = _spellings(lang).get(word)
+    if spellings:
+        frequency = zipf(spellings[0], lang)
+        rivals = [zipf(word, lang), *(zipf(other, lang) for other in spellings[1:])]
+        if frequency >= MIN_ZIPF and frequency >= max(rivals) + DECISIVE:
+            return spellings[0]
     return typed
 
 
 @cache
-def _spellings(lang: str) -> dict[str, str]:
-    """Each word of the language's word list with diacritics, by its form without them; where
-    several share one form, the commonest (the list is ordered by frequency)."""
+def _spellings(lang: str) -> dict[str, list[str]]:
+    """The words of the language's word list with diacritics, by their form without them; the
+    commonest first (the list is ordered by frequency), at most two."""
     strip = str.maketrans({mark: plain for plain, marks in DIACRITICS[lang].items()
                            for mark in marks})
-    found: dict[str, str] = {}
+    found: dict[str, list[str]] = {}
     for word in iter_wordlist(lang, "small"):
         plain = word.translate(strip)
-        if plain != word:
-            found.setdefault(plain, word)
+        if plain != word and len(spellings := found.setdefault(plain, [])) < 2:
+            spellings.append(word)
     return found
 
 
