@@ -182,8 +182,8 @@ class Conversation:
         if self.desk is not None:
             # Kept briefly so that a person taking a case sees what the user asked.
             await self.store.remember_message(turn.user, text)
-        # Latin-script Russian and Polish without its diacritics are understood far better
-        # when spelt as the encoder learnt them.
+        # Russian typed in Latin letters or Polish without diacritics is understood far better
+        # spelt the way the encoder learnt the language (the original goes to staff and logs).
         reading = for_understanding(text, detected or lang)
         if self.content.crisis.match(text) or self.content.crisis.match(reading):
             # The phrase layer answers at once, also when Rasa is down or the text is long.
