@@ -183,7 +183,8 @@ class Conversation:
             # Kept briefly so that a person taking a case sees what the user asked.
             await self.store.remember_message(turn.user, text)
         # Russian typed in Latin letters or Polish without diacritics is understood far better
-        # spelt the way the encoder learnt the language (the original goes to staff and logs).
+        # spelt the way the encoder learnt the language; staff and the kept fallback messages
+        # get the text as typed.
         reading = for_understanding(text, detected or lang)
         if self.content.crisis.match(text) or self.content.crisis.match(reading):
             # The phrase layer answers at once, also when Rasa is down or the text is long.

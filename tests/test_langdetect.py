@@ -51,4 +51,3 @@ def test_detects(text: str, lang: str) -> None:
     "text", ["ok", "👍", "...", "Ausbildung", "salam", "Gelsenkirchen Bottrop"])
 def test_too_short_or_ambiguous_is_left_to_the_stored_language(text: str) -> None:
     assert DETECTOR.detect(text) is None
-
